@@ -1,0 +1,2 @@
+// The one wasm module: every kernel is re-exported from here.
+export * from './rng';

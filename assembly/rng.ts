@@ -1,0 +1,250 @@
+// The block generator: splitmix64 seeding + xoshiro128++ in 2 x 4 SIMD lanes.
+// The contract (what every value is a function of) is written out in docs/stream.md.
+//
+//   block b of tensor key K  ->  splitmix64(K) outputs 16b .. 16b+15  ->  8 lane states
+//   lane j: s0 = lo(o[2j]), s1 = hi(o[2j]), s2 = lo(o[2j+1]), s3 = hi(o[2j+1])
+//   vector A = lanes 0..3, vector B = lanes 4..7; one step yields [A0 A1 A2 A3 B0 B1 B2 B3]
+//
+// Kernels never allocate and never validate: the TypeScript side does both.
+
+/** Elements per block. Every block starts its own generator state. */
+export const BLOCK: i32 = 1024;
+/** Steps per block: each step advances all 8 lanes once and yields 8 words. */
+export const STEPS: i32 = BLOCK >> 3;
+
+// splitmix64 constants (Steele, Lea & Flood 2014; Vigna's splitmix64.c)
+const GAMMA: u64 = 0x9e3779b97f4a7c15; // golden-ratio increment, 11400714819323198485
+const MIX1: u64 = 0xbf58476d1ce4e5b9; // 13787848793156543929
+const MIX2: u64 = 0x94d049bb133111eb; // 10723151780598845931
+
+/** splitmix64's output function applied to counter value z. */
+// @ts-ignore: decorator
+@inline export function mix64(z: u64): u64 {
+  z = (z ^ (z >> 30)) * MIX1;
+  z = (z ^ (z >> 27)) * MIX2;
+  return z ^ (z >> 31);
+}
+
+/** splitmix64 output number n (0-based) of the stream seeded with key. Exported for tests. */
+export function splitmix64At(keyLo: u32, keyHi: u32, n: f64): u64 {
+  const key = (<u64>keyHi << 32) | <u64>keyLo;
+  return mix64(key + (<u64>n + 1) * GAMMA);
+}
+
+// Seed area: word w (0..3) of lane j (0..7) at index w*8 + j, so each v128 load is one
+// state word of four lanes.
+const SEED: usize = memory.data(128, 16);
+
+/** Scratch for partial blocks (first/last block of a range): one block of 32-bit words. */
+export const SCRATCH: usize = memory.data(BLOCK * 4, 64);
+/** A second block-sized scratch for kernels that transform a block of words. */
+export const WORDS: usize = memory.data(BLOCK * 4, 64);
+
+/** Writes the 32 seed words of block `block` of key (keyLo, keyHi) into SEED. */
+// @ts-ignore: decorator
+@inline function seedBlock(keyLo: u32, keyHi: u32, block: u64): void {
+  const key = (<u64>keyHi << 32) | <u64>keyLo;
+  let z = key + block * 16 * GAMMA;
+  for (let j = 0; j < 8; j++) {
+    z += GAMMA;
+    const o0 = mix64(z);
+    z += GAMMA;
+    const o1 = mix64(z);
+    store<u32>(SEED + ((0 * 8 + j) << 2), <u32>o0);
+    store<u32>(SEED + ((1 * 8 + j) << 2), <u32>(o0 >> 32));
+    store<u32>(SEED + ((2 * 8 + j) << 2), <u32>o1);
+    store<u32>(SEED + ((3 * 8 + j) << 2), <u32>(o1 >> 32));
+  }
+}
+
+/** The largest float32 below x (x finite). */
+// @ts-ignore: decorator
+@inline function nextDown(x: f32): f32 {
+  const bits = reinterpret<u32>(x);
+  if (x > 0) return reinterpret<f32>(bits - 1);
+  if (x == 0) return reinterpret<f32>(<u32>0x80000001); // -1.4e-45, the negative subnormal next to 0
+  return reinterpret<f32>(bits + 1);
+}
+
+// @ts-ignore: decorator
+@inline function rotl(x: v128, k: i32): v128 {
+  return v128.or(i32x4.shl(x, k), i32x4.shr_u(x, 32 - k));
+}
+
+// What a step produces from a block's state, chosen by a compile-time constant after inlining.
+export const MODE_U32: i32 = 0;
+export const MODE_UNIFORM: i32 = 1;
+export const MODE_NORMAL: i32 = 2;
+
+/**
+ * Generates the whole block `block` into dst (1024 x 4 bytes), transformed by `mode`.
+ * Inlined into each kernel with a constant mode, so the untaken branches fold away.
+ * p0, p1: (low, high) for uniform, (mean, std) for normal.
+ */
+// @ts-ignore: decorator
+@inline function genBlock(mode: i32, dst: usize, keyLo: u32, keyHi: u32, block: u64, p0: f32, p1: f32): void {
+  seedBlock(keyLo, keyHi, block);
+  let a0 = v128.load(SEED, 0);
+  let a1 = v128.load(SEED, 32);
+  let a2 = v128.load(SEED, 64);
+  let a3 = v128.load(SEED, 96);
+  let b0 = v128.load(SEED, 16);
+  let b1 = v128.load(SEED, 48);
+  let b2 = v128.load(SEED, 80);
+  let b3 = v128.load(SEED, 112);
+  const scale = f32x4.splat(p1 - p0);
+  const low = f32x4.splat(p0);
+  // largest float32 below high: uniform values stay in [low, high)
+  const below = f32x4.splat(nextDown(p1));
+  const mean = f32x4.splat(p0);
+  const sd = f32x4.splat(p1);
+  for (let t = 0; t < STEPS; t++) {
+    // xoshiro128++ (Blackman & Vigna 2018): result = rotl(s0 + s3, 7) + s0
+    const ra = i32x4.add(rotl(i32x4.add(a0, a3), 7), a0);
+    const rb = i32x4.add(rotl(i32x4.add(b0, b3), 7), b0);
+    // state transition, shared by every xoshiro128 variant
+    let ta = i32x4.shl(a1, 9);
+    let tb = i32x4.shl(b1, 9);
+    a2 = v128.xor(a2, a0);
+    b2 = v128.xor(b2, b0);
+    a3 = v128.xor(a3, a1);
+    b3 = v128.xor(b3, b1);
+    a1 = v128.xor(a1, a2);
+    b1 = v128.xor(b1, b2);
+    a0 = v128.xor(a0, a3);
+    b0 = v128.xor(b0, b3);
+    a2 = v128.xor(a2, ta);
+    b2 = v128.xor(b2, tb);
+    a3 = rotl(a3, 11);
+    b3 = rotl(b3, 11);
+    const p = dst + (<usize>t << 5);
+    if (mode == MODE_U32) {
+      v128.store(p, ra, 0);
+      v128.store(p, rb, 16);
+    } else if (mode == MODE_UNIFORM) {
+      const ua = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(ra, 8)), f32x4.splat(5.9604644775390625e-8)); // 2^-24
+      const ub = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(rb, 8)), f32x4.splat(5.9604644775390625e-8));
+      v128.store(p, f32x4.min(f32x4.add(low, f32x4.mul(scale, ua)), below), 0);
+      v128.store(p, f32x4.min(f32x4.add(low, f32x4.mul(scale, ub)), below), 16);
+    } else {
+      boxMuller(p, ra, rb, mean, sd);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Box-Muller on 4 lanes with our own log and sin/cos (float32, no FMA, so every runtime
+// rounds identically). Polynomial coefficients: Cephes single precision (S. Moshier),
+// logf.c and sinf.c/cosf.c; accuracy measured in test/normal.test.ts.
+
+// @ts-ignore: decorator
+@inline function boxMuller(p: usize, ra: v128, rb: v128, mean: v128, sd: v128): void {
+  // u1 = (f32(ra) + 0.5) * 2^-32 in (0, 1]: smallest 2^-33, so |z| reaches sqrt(66 ln 2) = 6.76
+  const u1 = f32x4.mul(f32x4.add(f32x4.convert_i32x4_u(ra), f32x4.splat(0.5)), f32x4.splat(2.3283064365386963e-10)); // 2^-32
+  const r = f32x4.sqrt(f32x4.mul(lnv(u1), f32x4.splat(-2.0)));
+  // angle = 2*pi * s / 2^24, s = rb >>> 8. Quadrant q = round(s / 2^22) mod 4, remainder
+  // in [-2^21, 2^21) scaled by (pi/2) / 2^22 lies in [-pi/4, pi/4). Exact reduction.
+  const s = i32x4.shr_u(rb, 8);
+  const q = i32x4.shr_u(i32x4.add(s, i32x4.splat(1 << 21)), 22);
+  const rem = i32x4.sub(s, i32x4.shl(q, 22));
+  const x = f32x4.mul(f32x4.convert_i32x4_s(rem), f32x4.splat(3.7450702413783164e-7)); // pi / 2^23
+  const z = f32x4.mul(x, x);
+  // sin x on [-pi/4, pi/4]: x + x^3 (S1 + S2 z + S3 z^2)
+  let sn = f32x4.add(f32x4.mul(f32x4.splat(-1.9515295891e-4), z), f32x4.splat(8.3321608736e-3));
+  sn = f32x4.add(f32x4.mul(sn, z), f32x4.splat(-1.6666654611e-1));
+  sn = f32x4.add(f32x4.mul(f32x4.mul(sn, z), x), x);
+  // cos x on [-pi/4, pi/4]: 1 - z/2 + z^2 (C1 + C2 z + C3 z^2)
+  let cs = f32x4.add(f32x4.mul(f32x4.splat(2.443315711809948e-5), z), f32x4.splat(-1.388731625493765e-3));
+  cs = f32x4.add(f32x4.mul(cs, z), f32x4.splat(4.166664568298827e-2));
+  cs = f32x4.add(f32x4.sub(f32x4.mul(f32x4.mul(cs, z), z), f32x4.mul(z, f32x4.splat(0.5))), f32x4.splat(1.0));
+  // quadrant q: (cos, sin) = q0 (c, s), q1 (-s, c), q2 (-c, -s), q3 (s, -c)
+  const odd = i32x4.eq(v128.and(q, i32x4.splat(1)), i32x4.splat(1));
+  const cosv = v128.bitselect(sn, cs, odd);
+  const sinv = v128.bitselect(cs, sn, odd);
+  const signCos = i32x4.shl(v128.and(i32x4.add(q, i32x4.splat(1)), i32x4.splat(2)), 30);
+  const signSin = i32x4.shl(v128.and(q, i32x4.splat(2)), 30);
+  const z0 = f32x4.mul(r, v128.xor(cosv, signCos));
+  const z1 = f32x4.mul(r, v128.xor(sinv, signSin));
+  v128.store(p, f32x4.add(mean, f32x4.mul(sd, z0)), 0);
+  v128.store(p, f32x4.add(mean, f32x4.mul(sd, z1)), 16);
+}
+
+/** Natural log of 4 positive, normal float32 lanes (Cephes logf polynomial). */
+// @ts-ignore: decorator
+@inline function lnv(u: v128): v128 {
+  // u = m * 2^e with m in [0.5, 1); if m < sqrt(1/2) use 2m and e-1, so x = m - 1 in [-0.29, 0.41)
+  let e = i32x4.sub(i32x4.shr_u(u, 23), i32x4.splat(126));
+  const m = v128.or(v128.and(u, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
+  const small = f32x4.lt(m, f32x4.splat(0.70710678118654752440)); // sqrt(1/2)
+  e = i32x4.add(e, small); // small lanes are all-ones = -1
+  const x = f32x4.add(f32x4.sub(m, f32x4.splat(1.0)), v128.and(m, small));
+  const ef = f32x4.convert_i32x4_s(e);
+  const z = f32x4.mul(x, x);
+  let y = f32x4.splat(7.0376836292e-2);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(-1.1514610310e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.1676998740e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(-1.2420140846e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.4249322787e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(-1.6668057665e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(2.0000714765e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(-2.4999993993e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(3.3333331174e-1));
+  y = f32x4.mul(f32x4.mul(y, x), z);
+  // ln2 split in two (0.693359375 exact in 9 bits + -2.12194440e-4) keeps e*ln2 exact-ish
+  y = f32x4.add(y, f32x4.mul(ef, f32x4.splat(-2.12194440e-4)));
+  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  return f32x4.add(f32x4.add(x, y), f32x4.mul(ef, f32x4.splat(0.693359375)));
+}
+
+// ---------------------------------------------------------------------------------------
+// Kernels. ABI: (out, start, count, keyLo, keyHi, params...) fills elements
+// [start, start + count) of the tensor's flat index space; out points at element `start`.
+
+// @ts-ignore: decorator
+@inline function fillRange(mode: i32, out: usize, start: f64, count: i32, keyLo: u32, keyHi: u32, p0: f32, p1: f32): void {
+  const first = <u64>start;
+  const end = first + <u64>count;
+  let b = first / <u64>BLOCK;
+  while (b * <u64>BLOCK < end) {
+    const bs = b * <u64>BLOCK;
+    const lo = bs > first ? bs : first;
+    const be = bs + <u64>BLOCK;
+    const hi = be < end ? be : end;
+    const dst = out + (<usize>(lo - first) << 2);
+    if (lo == bs && hi == be) {
+      genBlock(mode, dst, keyLo, keyHi, b, p0, p1);
+    } else {
+      genBlock(mode, SCRATCH, keyLo, keyHi, b, p0, p1);
+      memory.copy(dst, SCRATCH + (<usize>(lo - bs) << 2), <usize>(hi - lo) << 2);
+    }
+    b++;
+  }
+}
+
+/** Raw 32-bit xoshiro128++ words, in block order. */
+export function fillU32(out: usize, start: f64, count: i32, keyLo: u32, keyHi: u32): void {
+  fillRange(MODE_U32, out, start, count, keyLo, keyHi, 0, 0);
+}
+
+/** Uniform float32 in [low, high). */
+export function fillUniform(out: usize, start: f64, count: i32, keyLo: u32, keyHi: u32, low: f32, high: f32): void {
+  fillRange(MODE_UNIFORM, out, start, count, keyLo, keyHi, low, high);
+}
+
+/** Normal float32 with the given mean and std (Box-Muller). */
+export function fillNormal(out: usize, start: f64, count: i32, keyLo: u32, keyHi: u32, mean: f32, std: f32): void {
+  fillRange(MODE_NORMAL, out, start, count, keyLo, keyHi, mean, std);
+}
+
+/**
+ * Writes the 1024 raw words of block `block` into dst (4096 bytes). For kernels that
+ * transform the stream in a second pass over an L1-resident block (truncated normal, ...).
+ */
+export function blockWords(dst: usize, keyLo: u32, keyHi: u32, block: f64): void {
+  genBlock(MODE_U32, dst, keyLo, keyHi, <u64>block, 0, 0);
+}
+
+/** First address the TS allocator may use (above data segments). */
+export function heapBase(): usize {
+  return __heap_base;
+}
