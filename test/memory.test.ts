@@ -1,0 +1,115 @@
+// Zero-copy views and the wasm heap: growth never hands out a detached view, freed memory
+// is reused, use after free throws.
+import { describe, expect, it } from 'vitest';
+import { load } from './helpers/load.js';
+
+describe('memory', () => {
+  it('earlier tensors keep their values through several memory.grow calls', async () => {
+    const w = await load({ seed: 1 });
+    const sizes: number[] = [];
+    const tensors = [];
+    const copies: Float32Array[] = [];
+    let grows = 0;
+    let last = w.memory.buffer.byteLength;
+    for (let i = 0; i < 8; i++) {
+      const t = w.normal([(1 << 22) + i * 999], { seed: i });
+      const held = t.data; // a view taken before later allocations
+      tensors.push(t);
+      copies.push(t.toArray());
+      sizes.push(held.length);
+      const now = w.memory.buffer.byteLength;
+      if (now > last) grows++;
+      last = now;
+    }
+    expect(grows).toBeGreaterThanOrEqual(4);
+    tensors.forEach((t, i) => {
+      expect(t.data.length).toBe(sizes[i]);
+      let same = true;
+      const d = t.data;
+      const c = copies[i]!;
+      for (let k = 0; k < d.length; k += 97) if (d[k] !== c[k]) same = false;
+      expect(same).toBe(true);
+      expect(d[d.length - 1]).toBe(c[c.length - 1]);
+    });
+    tensors.forEach((t) => t.free());
+  });
+
+  it('free then reallocate 100,000 times with bounded memory', async () => {
+    const w = await load({ seed: 2 });
+    const keep = w.uniform([1000]); // something live below, so the heap is not trivially empty
+    let peak = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const t = w.uniform([1 + ((i * 7919) % 5000)], { seed: i });
+      if (i % 3 === 0) {
+        const u = w.normal([1 + (i % 777)]);
+        u.free();
+      }
+      t.free();
+      peak = Math.max(peak, w.memory.buffer.byteLength);
+    }
+    expect(w.heap.liveCount).toBe(1);
+    expect(peak).toBeLessThanOrEqual(4 * 65536 + w.heap.liveBytes + (1 << 20));
+    keep.free();
+    expect(w.heap.liveCount).toBe(0);
+  });
+
+  it('holes are reused and neighbours coalesce', async () => {
+    const w = await load({ seed: 3 });
+    const a = w.uniform([10_000]);
+    const pa = a.byteOffset;
+    const b = w.uniform([10_000]);
+    const c = w.uniform([10_000]);
+    const pb = b.byteOffset;
+    b.free();
+    const d = w.uniform([5_000]);
+    expect(d.byteOffset).toBe(pb);
+    a.free();
+    d.free();
+    const e = w.uniform([20_000]); // fits the coalesced a+b hole
+    expect(e.byteOffset).toBe(pa);
+    expect(e.byteOffset).toBeLessThan(c.byteOffset);
+    c.free();
+    e.free();
+  });
+
+  it('use after free throws; free twice is harmless; toArray copies survive', async () => {
+    const w = await load({ seed: 4 });
+    const t = w.normal([100], { seed: 1 });
+    const copy = t.toArray();
+    t.free();
+    expect(() => t.data).toThrow(/freed/);
+    expect(() => t.toArray()).toThrow(/freed/);
+    expect(() => t.free()).not.toThrow();
+    expect(copy.length).toBe(100);
+    expect(copy.buffer).not.toBe(w.memory.buffer);
+  });
+
+  it('Symbol.dispose frees (using declarations)', async () => {
+    const w = await load({ seed: 5 });
+    const before = w.heap.liveCount;
+    {
+      const t = w.normal([10]);
+      t[Symbol.dispose]();
+      expect(t.freed).toBe(true);
+    }
+    expect(w.heap.liveCount).toBe(before);
+  });
+
+  it('a failed allocation leaves no live memory behind', async () => {
+    const w = await load({ seed: 6 });
+    expect(() => w.normal([2 ** 31])).toThrow(RangeError);
+    expect(w.heap.liveCount).toBe(0);
+    const t = w.normal([10], { seed: 1 });
+    expect(t.data.length).toBe(10);
+    t.free();
+  });
+
+  it('zero-element tensors are valid and empty', async () => {
+    const w = await load({ seed: 7 });
+    const t = w.normal([3, 0, 5]);
+    expect(t.size).toBe(0);
+    expect(t.data.length).toBe(0);
+    expect(t.shape).toEqual([3, 0, 5]);
+    t.free();
+  });
+});
