@@ -165,13 +165,13 @@ export const MODE_NORMAL: i32 = 2;
 @inline function boxMuller(p: usize, ra: v128, rb: v128, mean: v128, sd: v128): void {
   // u1 = (f32(ra) + 0.5) * 2^-32 in (0, 1]: smallest 2^-33, so |z| reaches sqrt(66 ln 2) = 6.76
   const u1 = f32x4.mul(f32x4.add(f32x4.convert_i32x4_u(ra), f32x4.splat(0.5)), f32x4.splat(2.3283064365386963e-10)); // 2^-32
-  const r = f32x4.sqrt(f32x4.mul(lnv(u1), f32x4.splat(-2.0)));
-  // angle = 2*pi * s / 2^24, s = rb >>> 8. Quadrant q = round(s / 2^22) mod 4, remainder
-  // in [-2^21, 2^21) scaled by (pi/2) / 2^22 lies in [-pi/4, pi/4). Exact reduction.
-  const s = i32x4.shr_u(rb, 8);
-  const q = i32x4.shr_u(i32x4.add(s, i32x4.splat(1 << 21)), 22);
-  const rem = i32x4.sub(s, i32x4.shl(q, 22));
-  const x = f32x4.mul(f32x4.convert_i32x4_s(rem), f32x4.splat(3.7450702413783164e-7)); // pi / 2^23
+  // std folded into the radius: (std * r) * cos, one multiply per pair saved
+  const r = f32x4.mul(sd, f32x4.sqrt(f32x4.mul(lnv(u1), f32x4.splat(-2.0))));
+  // The angle: the top 24 bits of rb, as a signed integer k in [-2^23, 2^23), give
+  // phi = k * (pi/4) / 2^23 in [-pi/4, pi/4) (exact, no range reduction needed); the low three
+  // bits pick one of the 8 symmetries of the square (swap cos/sin, negate each), which carries
+  // the arc around 0 onto the whole circle with uniform density.
+  const x = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_s(rb, 8)), f32x4.splat(9.3626756034457910e-8)); // pi/4 / 2^23
   const z = f32x4.mul(x, x);
   // sin x on [-pi/4, pi/4]: x + x^3 (S1 + S2 z + S3 z^2)
   let sn = f32x4.add(f32x4.mul(f32x4.splat(-1.9515295891e-4), z), f32x4.splat(8.3321608736e-3));
@@ -181,43 +181,36 @@ export const MODE_NORMAL: i32 = 2;
   let cs = f32x4.add(f32x4.mul(f32x4.splat(2.443315711809948e-5), z), f32x4.splat(-1.388731625493765e-3));
   cs = f32x4.add(f32x4.mul(cs, z), f32x4.splat(4.166664568298827e-2));
   cs = f32x4.add(f32x4.sub(f32x4.mul(f32x4.mul(cs, z), z), f32x4.mul(z, f32x4.splat(0.5))), f32x4.splat(1.0));
-  // quadrant q: (cos, sin) = q0 (c, s), q1 (-s, c), q2 (-c, -s), q3 (s, -c)
-  const odd = i32x4.eq(v128.and(q, i32x4.splat(1)), i32x4.splat(1));
-  const cosv = v128.bitselect(sn, cs, odd);
-  const sinv = v128.bitselect(cs, sn, odd);
-  const signCos = i32x4.shl(v128.and(i32x4.add(q, i32x4.splat(1)), i32x4.splat(2)), 30);
-  const signSin = i32x4.shl(v128.and(q, i32x4.splat(2)), 30);
-  const z0 = f32x4.mul(r, v128.xor(cosv, signCos));
-  const z1 = f32x4.mul(r, v128.xor(sinv, signSin));
-  v128.store(p, f32x4.add(mean, f32x4.mul(sd, z0)), 0);
-  v128.store(p, f32x4.add(mean, f32x4.mul(sd, z1)), 16);
+  //   bit 0 of rb: swap  (c, s) -> (s, c)     bit 1: negate the first     bit 2: negate the second
+  const swap = i32x4.shr_s(i32x4.shl(rb, 31), 31);
+  const first = v128.xor(v128.bitselect(sn, cs, swap), v128.and(i32x4.shl(rb, 30), i32x4.splat(0x80000000)));
+  const second = v128.xor(v128.bitselect(cs, sn, swap), v128.and(i32x4.shl(rb, 29), i32x4.splat(0x80000000)));
+  v128.store(p, f32x4.add(mean, f32x4.mul(r, first)), 0);
+  v128.store(p, f32x4.add(mean, f32x4.mul(r, second)), 16);
 }
 
-/** Natural log of 4 positive, normal float32 lanes (Cephes logf polynomial). */
+/**
+ * Natural log of 4 positive, normal float32 lanes.
+ *   u = m * 2^e, m in [sqrt(1/2), sqrt(2));  s = (m - 1) / (m + 1), |s| <= 0.1716
+ *   ln m = 2 atanh(s) = 2s + s^3 (2/3 + 2/5 s^2 + 2/7 s^4 + 2/9 s^6)   (truncation < 1e-9 relative)
+ *   ln u = e * ln2 + ln m, with ln2 split in two (Cody & Waite) so e * ln2_hi is exact.
+ */
 // @ts-ignore: decorator
 @inline function lnv(u: v128): v128 {
-  // u = m * 2^e with m in [0.5, 1); if m < sqrt(1/2) use 2m and e-1, so x = m - 1 in [-0.29, 0.41)
   let e = i32x4.sub(i32x4.shr_u(u, 23), i32x4.splat(126));
-  const m = v128.or(v128.and(u, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
+  let m = v128.or(v128.and(u, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000)); // [0.5, 1)
   const small = f32x4.lt(m, f32x4.splat(0.70710678118654752440)); // sqrt(1/2)
   e = i32x4.add(e, small); // small lanes are all-ones = -1
-  const x = f32x4.add(f32x4.sub(m, f32x4.splat(1.0)), v128.and(m, small));
+  m = f32x4.add(m, v128.and(m, small)); // doubled where small: m in [sqrt(1/2), sqrt(2))
+  const s = f32x4.div(f32x4.sub(m, f32x4.splat(1.0)), f32x4.add(m, f32x4.splat(1.0)));
+  const s2 = f32x4.mul(s, s);
+  let t = f32x4.add(f32x4.mul(s2, f32x4.splat(0.22222222222222222)), f32x4.splat(0.28571428571428571)); // 2/9, 2/7
+  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(0.4)); // 2/5
+  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(0.66666666666666667)); // 2/3
   const ef = f32x4.convert_i32x4_s(e);
-  const z = f32x4.mul(x, x);
-  let y = f32x4.splat(7.0376836292e-2);
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(-1.1514610310e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.1676998740e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(-1.2420140846e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.4249322787e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(-1.6668057665e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(2.0000714765e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(-2.4999993993e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(3.3333331174e-1));
-  y = f32x4.mul(f32x4.mul(y, x), z);
-  // ln2 split in two (0.693359375 exact in 9 bits + -2.12194440e-4) keeps e*ln2 exact-ish
-  y = f32x4.add(y, f32x4.mul(ef, f32x4.splat(-2.12194440e-4)));
-  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
-  return f32x4.add(f32x4.add(x, y), f32x4.mul(ef, f32x4.splat(0.693359375)));
+  const lnm = f32x4.add(f32x4.add(s, s), f32x4.mul(f32x4.mul(s, s2), t));
+  // ln2 = 0.693359375 (exact in 9 bits) - 2.12194440e-4
+  return f32x4.add(f32x4.add(lnm, f32x4.mul(ef, f32x4.splat(-2.12194440e-4))), f32x4.mul(ef, f32x4.splat(0.693359375)));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -95,6 +95,18 @@ describe('normal', () => {
     });
   });
 
+  it('pairs are isotropic: the angle of (element 8t+j, element 8t+4+j) is uniform (KS)', async () => {
+    const w = await wi();
+    const n = 1 << 18;
+    const t = w.normal([n], { seed: 5150 });
+    const d = t.data;
+    const angles: number[] = [];
+    for (let s = 0; s < n; s += 8) for (let j = 0; j < 4; j++) angles.push(Math.atan2(d[s + 4 + j]!, d[s + j]!));
+    t.free();
+    const { p } = ksTest(angles, (x) => (x + Math.PI) / (2 * Math.PI));
+    expect(p).toBeGreaterThan(1e-4);
+  });
+
   it('std = 0 gives exactly the mean', async () => {
     const w = await wi();
     const t = w.normal([5000], { mean: 3.5, std: 0, seed: 1 });

@@ -3,12 +3,21 @@
 import { describe, expect, it } from 'vitest';
 import { wi } from './helpers/load.js';
 
-/** Reference normal pair for words (a, b), computed in float64 from the kernel's float32 inputs. */
+/**
+ * Reference normal pair for words (a, b) as docs/stream.md defines it, in float64 from the
+ * kernel's float32 inputs: radius from a, angle phi in [-pi/4, pi/4) from b's top 24 bits
+ * (signed), and b's low 3 bits choosing swap / negate-first / negate-second.
+ */
 function reference(a: number, b: number): [number, number] {
   const u1 = Math.fround(Math.fround(Math.fround(a) + 0.5) * 2 ** -32);
   const r = Math.sqrt(-2 * Math.log(u1));
-  const angle = (2 * Math.PI * (b >>> 8)) / 2 ** 24;
-  return [r * Math.cos(angle), r * Math.sin(angle)];
+  const phi = (((b | 0) >> 8) * (Math.PI / 4)) / 2 ** 23;
+  const [c, s] = [Math.cos(phi), Math.sin(phi)];
+  let first = b & 1 ? s : c;
+  let second = b & 1 ? c : s;
+  if (b & 2) first = -first;
+  if (b & 4) second = -second;
+  return [r * first, r * second];
 }
 
 describe('Box-Muller polynomial accuracy (documented in README: max abs error)', () => {
