@@ -84,7 +84,7 @@ for (const f of fillers) {
       const a = await load({ seed: 123 });
       const b = await load({ seed: 123 });
       const c = await load({ seed: 124 });
-      const xa = [bits(f.call(a, f.shape, {})), bits(f.call(a, f.shape, {}))];
+      const xa = [bits(f.call(a, f.shape, {})), bits(f.call(a, f.shape, {}))] as const;
       const xb = [bits(f.call(b, f.shape, {})), bits(f.call(b, f.shape, {}))];
       const xc = bits(f.call(c, f.shape, {}));
       expect(xa).toEqual(xb);
