@@ -104,6 +104,20 @@ describe('memory', () => {
     t.free();
   });
 
+  it('out fills arrays far larger than the wasm memory it uses (chunked through one scratch buffer)', async () => {
+    const w = await load({ seed: 8 });
+    const n = 3 * (1 << 24) + 5; // 192 MiB of float32
+    const out = new Float32Array(n);
+    w.normal([n], { seed: 4, out });
+    expect(w.memory.buffer.byteLength).toBeLessThan(4 << 20);
+    // spot-check against range tensors, which are the in-memory path
+    for (const at of [0, 1 << 24, n - 1000]) {
+      const t = w.normal([n], { seed: 4, range: [at, at + 1000] });
+      expect(Array.from(out.subarray(at, at + 1000))).toEqual(Array.from(t.data));
+      t.free();
+    }
+  });
+
   it('zero-element tensors are valid and empty', async () => {
     const w = await load({ seed: 7 });
     const t = w.normal([3, 0, 5]);
