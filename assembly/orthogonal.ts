@@ -1,0 +1,199 @@
+// Orthogonal initialization: block classical Gram-Schmidt with re-orthogonalisation (BCGS2)
+// on the rows of a row-major float32 matrix, plus the transpose/scale kernels around it.
+// Algorithm notes and measurements: docs/orthogonal.md.
+//
+//   V: k x n, row-major, k <= n, each row contiguous (row i at v + 4·n·i)
+//   for each panel P = rows [j, j + b):                          (b = PANEL, last panel shorter)
+//     pass 1:  P -= (P Qᵀ) Q        Q = rows [0, j), already orthonormal    (block dots, block axpy)
+//              CGS2 inside P, normalise each row                           (the "intra" step)
+//     pass 2:  the same again on the now-orthonormal P                     ("twice is enough")
+//   Rows whose norm collapses are re-orthogonalised one by one, or replaced by a unit
+//   direction e_c orthogonalised against every earlier row (see settle()).
+//
+// Kernels never allocate and never validate: the TypeScript side does both.
+import { axpy1, axpy4x1, axpy4x2, dot1, dot4x1, dot4x2, scaleRow, sumsq64 } from './inline/linalg';
+
+/** Rows per panel. 16 keeps a panel of 2048-float rows (128 KiB) in L2 next to a 4-row Q block. */
+export const ORTHO_PANEL: i32 = 16;
+
+/** A row whose norm fell below 2^-40 of what it had (squared: 2^-80) is treated as zero. */
+const COLLAPSED2: f64 = 8.271806125530277e-25; // 2^-80
+/** "Twice is enough" (Kahan, Parlett): a pass that keeps >= 1/2 of the norm (1/4 squared) is final. */
+const KEPT2: f64 = 0.25;
+
+/** Bytes of scratch `orthonormalizeRows` needs for k rows: k·PANEL float32 coefficients + PANEL float64 norms. */
+export function orthoScratchBytes(k: i32): i32 {
+  return k * ORTHO_PANEL * 4 + ORTHO_PANEL * 8;
+}
+
+/**
+ * Panel rows p_t = P + t·rs (t < B) -= sum over i < j of (q_i . p_t) q_i, rows q_i = v + i·rs.
+ * Classical: all coefficients first (C[i·B + t]), then all updates. 4 Q rows x 2 panel rows
+ * per kernel call; Q is swept once for the dots and once for the updates.
+ */
+function projectPanel(v: usize, n: i32, j: i32, P: usize, B: i32, C: usize): void {
+  const rs = <usize>n << 2;
+  const ldc = B;
+  let i = 0;
+  for (; i + 4 <= j; i += 4) {
+    const q0 = v + <usize>i * rs;
+    const c = C + ((<usize>i * <usize>B) << 2);
+    let t = 0;
+    for (; t + 2 <= B; t += 2) {
+      const p = P + <usize>t * rs;
+      dot4x2(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, p, p + rs, n, c + (<usize>t << 2), ldc);
+    }
+    if (t < B) dot4x1(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, P + <usize>t * rs, n, c + (<usize>t << 2), ldc);
+  }
+  for (; i < j; i++) {
+    const q = v + <usize>i * rs;
+    for (let t = 0; t < B; t++) store<f32>(C + ((<usize>i * <usize>B + <usize>t) << 2), dot1(q, P + <usize>t * rs, n));
+  }
+  i = 0;
+  for (; i + 4 <= j; i += 4) {
+    const q0 = v + <usize>i * rs;
+    const c = C + ((<usize>i * <usize>B) << 2);
+    let t = 0;
+    for (; t + 2 <= B; t += 2) {
+      const p = P + <usize>t * rs;
+      axpy4x2(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, p, p + rs, n, c + (<usize>t << 2), ldc);
+    }
+    if (t < B) axpy4x1(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, P + <usize>t * rs, n, c + (<usize>t << 2), ldc);
+  }
+  for (; i < j; i++) {
+    const q = v + <usize>i * rs;
+    for (let t = 0; t < B; t++) axpy1(q, P + <usize>t * rs, n, load<f32>(C + ((<usize>i * <usize>B + <usize>t) << 2)));
+  }
+}
+
+/** One classical Gram-Schmidt pass of row p against rows [0, j) of v: coefficients to C[0..j). */
+function projectOne(v: usize, n: i32, j: i32, p: usize, C: usize): void {
+  const rs = <usize>n << 2;
+  let i = 0;
+  for (; i + 4 <= j; i += 4) {
+    const q0 = v + <usize>i * rs;
+    dot4x1(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, p, n, C + (<usize>i << 2), 1);
+  }
+  for (; i < j; i++) store<f32>(C + (<usize>i << 2), dot1(v + <usize>i * rs, p, n));
+  i = 0;
+  for (; i + 4 <= j; i += 4) {
+    const q0 = v + <usize>i * rs;
+    axpy4x1(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, p, n, C + (<usize>i << 2), 1);
+  }
+  for (; i < j; i++) axpy1(v + <usize>i * rs, p, n, load<f32>(C + (<usize>i << 2)));
+}
+
+/** Scales row p to unit length given its squared norm (computed in float64). */
+// @ts-ignore: decorator
+@inline function normalise(p: usize, n: i32, norm2: f64): void {
+  scaleRow(p, n, <f32>(1.0 / Math.sqrt(norm2)));
+}
+
+/**
+ * The careful path for row `idx`: re-orthogonalise it against rows [0, idx) until a pass
+ * keeps at least half its norm (at most 4 passes); if it collapses (or `fresh`), replace it
+ * by unit directions e_c, c = idx, idx + 1, ... (mod n), orthogonalised the same way, until
+ * one survives. Rows [0, idx) span at most idx < n dimensions, so some e_c always does.
+ */
+function settle(v: usize, n: i32, idx: i32, C: usize, fresh: bool): void {
+  const rs = <usize>n << 2;
+  const p = v + <usize>idx * rs;
+  if (!fresh) {
+    let before = sumsq64(p, n);
+    for (let pass = 0; pass < 4 && before > 0; pass++) {
+      projectOne(v, n, idx, p, C);
+      const after = sumsq64(p, n);
+      if (after >= KEPT2 * before) {
+        normalise(p, n, after);
+        return;
+      }
+      if (!(after > COLLAPSED2 * before)) break;
+      before = after;
+    }
+  }
+  for (let m = 0; m < n; m++) {
+    const c = (idx + m) % n;
+    memory.fill(p, 0, rs);
+    store<f32>(p + (<usize>c << 2), 1.0);
+    let before: f64 = 1.0;
+    for (let pass = 0; pass < 4; pass++) {
+      projectOne(v, n, idx, p, C);
+      const after = sumsq64(p, n);
+      if (!(after > COLLAPSED2)) break;
+      if (after >= KEPT2 * before) {
+        normalise(p, n, after);
+        return;
+      }
+      before = after;
+    }
+  }
+}
+
+/**
+ * CGS2 inside the panel (rows j .. j+B-1, already projected against rows [0, j)), then
+ * normalisation. `first`: NRM holds each row's squared norm before the panel was touched;
+ * a row that fell below 2^-40 of it is replaced (settle, fresh). Otherwise rows came in with
+ * unit norm, and one that lost more than half of it is re-orthogonalised row by row.
+ */
+function intra(v: usize, n: i32, j: i32, B: i32, C: usize, NRM: usize, first: bool): void {
+  const rs = <usize>n << 2;
+  const P = v + <usize>j * rs;
+  for (let t = 0; t < B; t++) {
+    const p = P + <usize>t * rs;
+    if (t > 0) {
+      projectOne(P, n, t, p, C);
+      projectOne(P, n, t, p, C);
+    }
+    const nf = sumsq64(p, n);
+    if (first) {
+      if (nf > COLLAPSED2 * load<f64>(NRM + (<usize>t << 3))) normalise(p, n, nf);
+      else settle(v, n, j + t, C, true);
+    } else {
+      if (nf >= KEPT2) normalise(p, n, nf);
+      else settle(v, n, j + t, C, false);
+    }
+  }
+}
+
+/**
+ * Orthonormalises the k rows of the row-major k x n float32 matrix at v in place (k <= n),
+ * in order: row i ends up in span(rows 0..i) with a positive coefficient on row i, i.e. the
+ * Qᵀ of a QR factorisation of Vᵀ with R's diagonal positive. `scratch`: orthoScratchBytes(k)
+ * bytes, 8-byte aligned.
+ */
+export function orthonormalizeRows(v: usize, k: i32, n: i32, scratch: usize): void {
+  const rs = <usize>n << 2;
+  const C = scratch;
+  const NRM = scratch + ((<usize>k * <usize>ORTHO_PANEL) << 2);
+  for (let j = 0; j < k; j += ORTHO_PANEL) {
+    const B = min(ORTHO_PANEL, k - j);
+    const P = v + <usize>j * rs;
+    for (let t = 0; t < B; t++) store<f64>(NRM + (<usize>t << 3), sumsq64(P + <usize>t * rs, n));
+    if (j > 0) projectPanel(v, n, j, P, B, C);
+    intra(v, n, j, B, C, NRM, true);
+    if (j > 0) projectPanel(v, n, j, P, B, C);
+    intra(v, n, j, B, C, NRM, false);
+  }
+}
+
+/** dst (cols x rows) = transpose of src (rows x cols) times s, both row-major float32, no overlap. */
+export function transposeScale(src: usize, dst: usize, rows: i32, cols: i32, s: f32): void {
+  const T = 32;
+  for (let r0 = 0; r0 < rows; r0 += T) {
+    const r1 = min(rows, r0 + T);
+    for (let c0 = 0; c0 < cols; c0 += T) {
+      const c1 = min(cols, c0 + T);
+      for (let r = r0; r < r1; r++) {
+        const srow = src + ((<usize>r * <usize>cols) << 2);
+        for (let c = c0; c < c1; c++) {
+          store<f32>(dst + ((<usize>c * <usize>rows + <usize>r) << 2), load<f32>(srow + (<usize>c << 2)) * s);
+        }
+      }
+    }
+  }
+}
+
+/** p[0 .. count) *= s. */
+export function scaleInPlace(p: usize, count: i32, s: f32): void {
+  scaleRow(p, count, s);
+}
