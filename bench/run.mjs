@@ -244,6 +244,7 @@ const targets = [
   target('`uniform` (tensor) vs `Float32Array.fill(x)`, the ceiling', stat(big, 'wi-uniform'), stat(big, 'fill'), 45, '%'),
   target('↳ same, stricter: vs `Float32Array.fill(0)` (memset path)', stat(big, 'wi-uniform'), stat(big, 'fill0'), 45, '%'),
   target('`normal` (tensor) vs numpy `standard_normal` (new array)', stat(big, 'wi-normal'), stat(big, 'np-normal'), 5, '×'),
+  target('↳ same, stricter: vs numpy `standard_normal(out=)` (no page faults)', stat(big, 'wi-normal'), stat(big, 'np-normal-out'), 5, '×'),
   target('`normal` (tensor) vs tfjs `randomNormal` (cpu)', stat(big, 'wi-normal'), stat(big, 'tf-normal'), 15, '×'),
 ].join('\n');
 
