@@ -234,17 +234,18 @@ function table(n, group) {
 }
 
 const big = Math.max(...sizes);
-function target(label, num, den, goal, unit) {
+function target(label, num, den, goal, unit, reference = false) {
   if (!num || !den) return `| ${label} | — | ≥ ${goal}${unit} | not measured |`;
   const v = unit === '%' ? (100 * num.mps) / den.mps : num.mps / den.mps;
   const shown = unit === '%' ? `${fmt(v, 1)}%` : `${fmt(v, 1)}×`;
-  return `| ${label} | ${shown} | ≥ ${goal}${unit} | ${v >= goal ? 'met' : '**not met**'} |`;
+  const verdict = v >= goal ? 'met' : reference ? 'below (reference only)' : '**not met**';
+  return `| ${label} | ${shown} | ≥ ${goal}${unit} | ${verdict} |`;
 }
 const targets = [
   `| target (issue 2; ${fmt(big)} float32, one thread) | measured | goal | |`,
   '|---|--:|--:|---|',
   target('`uniform` (tensor) vs `Float32Array.fill(x)`, the ceiling', stat(big, 'wi-uniform'), stat(big, 'fill'), 45, '%'),
-  target('↳ reference: vs `Float32Array.fill(0)` (memset, not reachable by a store loop)', stat(big, 'wi-uniform'), stat(big, 'fill0'), 45, '%'),
+  target('↳ reference: vs `Float32Array.fill(0)` (memset, not reachable by a store loop)', stat(big, 'wi-uniform'), stat(big, 'fill0'), 45, '%', true),
   target('`normal` (tensor) vs numpy `standard_normal` (new array)', stat(big, 'wi-normal'), stat(big, 'np-normal'), 5, '×'),
   target('↳ same, stricter: vs numpy `standard_normal(out=)` (no page faults)', stat(big, 'wi-normal'), stat(big, 'np-normal-out'), 5, '×'),
   target('`normal` (tensor) vs tfjs `randomNormal` (cpu)', stat(big, 'wi-normal'), stat(big, 'tf-normal'), 15, '×'),
