@@ -1,0 +1,123 @@
+// Truncated normal by the inverse CDF, one generator word per element (docs/stream.md):
+// index-pure, no rejection loop, values never outside [lo, hi].
+//
+//   standardised bounds α = (a - mean)/std < β = (b - mean)/std
+//   u = (w + 0.5)·2^-32 from word w (so u and 1 - u are both exact and never 0)
+//   Z = P(α < X < β), computed without cancellation from whichever tails hold it
+//   pL = Φ(α) + u·Z        (the lower-tail mass below the sample)
+//   qU = Q(β) + (1 - u)·Z  (the upper-tail mass above it: the same point, complemented)
+//   z  = Φ⁻¹(pL) if pL <= 1/2, else -Φ⁻¹(qU)
+// Using the side whose tail mass is small keeps full relative precision in both tails, so
+// [3, 4] or [8, 9] are sampled as exactly as [-2, 2]. x = mean + std·z is rounded to float32
+// and clamped into [lo, hi] (the float32 values inside [a, b], computed by the caller).
+//
+// Far tail (α >= 30, where Q(α) < 1e-197 nears float64 underflow): work with
+// h(x) = -ln Q(x) = x²/2 + ln√(2π) - ln R(x)  (R the Mills ratio; h' = 1/R) relative to α:
+//   t = Q(x)/Q(α) = 1 - u·(1 - Q(β)/Q(α)),  solve h(x) = h(α) - ln t
+// by Newton from x0 = √(α² - 2 ln t) (4 steps, fixed). β <= -30 is the mirror image.
+import { BLOCK, WORDS, blockWords } from './rng';
+import { millsRatio, normalQ } from './inline/ndtr';
+import { ndtri } from './inline/ndtri';
+
+const FAR: f64 = 30.0;
+const TWO_POW_M32: f64 = 2.3283064365386962890625e-10; // 2^-32
+const LN_SQRT_2PI: f64 = 0.91893853320467274178; // ln √(2π)
+
+// Per-call setup, shared by the per-element transform.
+let gPA: f64 = 0; // Φ(α)
+let gQB: f64 = 0; // Q(β)
+let gZ: f64 = 0; // Φ(β) - Φ(α)
+let gMode: i32 = 0; // 0: both tails, 1: far upper tail, 2: far lower tail
+let gAlpha: f64 = 0; // far mode: the bound nearer the mean (|α| mirrored to positive)
+let gHAlpha: f64 = 0; // far mode: h(α)
+let gOneMinusT: f64 = 0; // far mode: 1 - Q(β)/Q(α)
+
+// @ts-ignore: decorator
+@inline function h(x: f64): f64 {
+  return 0.5 * x * x + LN_SQRT_2PI - Math.log(millsRatio(x));
+}
+
+function setup(alpha: f64, beta: f64): void {
+  if (alpha >= FAR || beta <= -FAR) {
+    // far tail: mirror the lower case onto the upper one
+    const lo = alpha >= FAR ? alpha : -beta;
+    const hi = alpha >= FAR ? beta : -alpha;
+    gMode = alpha >= FAR ? 1 : 2;
+    gAlpha = lo;
+    gHAlpha = h(lo);
+    // 1 - Q(hi)/Q(lo) = -expm1(-(h(hi) - h(lo)))
+    gOneMinusT = hi == Infinity ? 1.0 : -Math.expm1(-(h(hi) - gHAlpha));
+    return;
+  }
+  gMode = 0;
+  gPA = normalQ(-alpha);
+  gQB = normalQ(beta);
+  if (alpha >= 0) gZ = normalQ(alpha) - gQB;
+  else if (beta <= 0) gZ = normalQ(-beta) - gPA;
+  else gZ = 1.0 - gPA - gQB;
+}
+
+// @ts-ignore: decorator
+@inline function farSample(u: f64): f64 {
+  // ln t = ln(1 - u·(1 - tβ)), t in (tβ, 1)
+  const lnT = Math.log1p(-u * gOneMinusT);
+  const target = gHAlpha - lnT;
+  let x = Math.sqrt(gAlpha * gAlpha - 2.0 * lnT);
+  for (let k = 0; k < 4; k++) x -= (h(x) - target) * millsRatio(x);
+  return x;
+}
+
+// @ts-ignore: decorator
+@inline function standard(w: u32): f64 {
+  const u = (<f64>w + 0.5) * TWO_POW_M32;
+  if (gMode == 0) {
+    const pL = gPA + u * gZ;
+    if (pL <= 0.5) return ndtri(pL);
+    const v = (<f64>(0xffffffff - w) + 0.5) * TWO_POW_M32; // 1 - u, exact
+    return -ndtri(gQB + v * gZ);
+  }
+  const z = farSample(u);
+  return gMode == 1 ? z : -z;
+}
+
+/**
+ * Truncated normal float32 values for elements [start, start + count) of key (keyLo, keyHi).
+ * alpha < beta are the standardised bounds (may be ±inf); lo <= hi are the float32 values
+ * closest inside [a, b]; every output is clamped into [lo, hi].
+ */
+export function fillTruncNormal(
+  out: usize, start: f64, count: i32, keyLo: u32, keyHi: u32,
+  mean: f64, std: f64, alpha: f64, beta: f64, lo: f32, hi: f32,
+): void {
+  setup(alpha, beta);
+  const first = <u64>start;
+  const end = first + <u64>count;
+  let b = first / <u64>BLOCK;
+  while (b * <u64>BLOCK < end) {
+    const bs = b * <u64>BLOCK;
+    const i0 = bs > first ? bs : first;
+    const be = bs + <u64>BLOCK;
+    const i1 = be < end ? be : end;
+    blockWords(WORDS, keyLo, keyHi, <f64>b);
+    for (let i = i0; i < i1; i++) {
+      const w = load<u32>(WORDS + (<usize>(i - bs) << 2));
+      let x = <f32>(mean + std * standard(w));
+      x = x < lo ? lo : x;
+      x = x > hi ? hi : x;
+      store<f32>(out + (<usize>(i - first) << 2), x);
+    }
+    b++;
+  }
+}
+
+/** Φ⁻¹(p) and Q(x), exported for tests of the float64 math. */
+export function normalQuantile(p: f64): f64 {
+  return ndtri(p);
+}
+export function normalUpperTail(x: f64): f64 {
+  return normalQ(x);
+}
+export function normalFarTailProbe(alpha: f64, beta: f64, u: f64): f64 {
+  setup(alpha, beta);
+  return farSample(u);
+}
