@@ -2,7 +2,7 @@
 // bench/results.md. Throughput is M elements/s from the median latency of each task;
 // a full run repeats every size in several rounds and reports the median of the rounds.
 //
-//   node bench/run.mjs            full run (3 rounds, 1M and 16M), writes bench/results.md
+//   node bench/run.mjs            full run (5 rounds, 1M and 16M), writes bench/results.md
 //   node bench/run.mjs --quick    short run (1 round, short budgets), prints only
 //   options: --rounds N  --out FILE  --no-numpy  --sizes 1048576,16777216
 import { spawnSync } from 'node:child_process';
@@ -38,7 +38,7 @@ for (const a of argv) {
   }
 }
 const quick = flag('--quick');
-const rounds = Number(value('--rounds') ?? (quick ? 1 : 3));
+const rounds = Number(value('--rounds') ?? (quick ? 1 : 5));
 const sizes = (value('--sizes') ?? `${1 << 20},${1 << 24}`).split(',').map(Number);
 if (!(Number.isInteger(rounds) && rounds >= 1) || !sizes.every((n) => Number.isInteger(n) && n >= 2)) {
   console.error('bench/run.mjs: --rounds needs an integer >= 1 and --sizes integers >= 2');
@@ -49,7 +49,9 @@ const outFile = value('--out') ?? (quick ? undefined : join(here, 'results.md'))
 const budget = (n) =>
   quick
     ? { time: 150, iterations: n > 1 << 22 ? 2 : 5, warmupTime: 50, warmupIterations: 1 }
-    : { time: n > 1 << 22 ? 1000 : 500, iterations: n > 1 << 22 ? 5 : 10, warmupTime: 200, warmupIterations: 2 };
+    : n > 1 << 22
+      ? { time: 600, iterations: 3, warmupTime: 100, warmupIterations: 1 }
+      : { time: 300, iterations: 10, warmupTime: 100, warmupIterations: 2 };
 
 // ---------- environment ----------
 // gc() between tasks, so one task's garbage (peers that allocate 64 MB per call) is not
