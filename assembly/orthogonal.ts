@@ -6,7 +6,8 @@
 //   for each panel P = rows [j, j + b):                          (b = PANEL, last panel shorter)
 //     pass 1:  P -= (P Qᵀ) Q        Q = rows [0, j), already orthonormal    (block dots, block axpy)
 //              CGS2 inside P, normalise each row                           (the "intra" step)
-//     pass 2:  the same again on the now-orthonormal P                     ("twice is enough")
+//     pass 2:  the same again on the now-orthonormal P                     ("twice is enough"),
+//              skipped when every row of P kept >= 1/sqrt(2) of its norm in pass 1 (DGKS)
 //   Rows whose norm collapses are re-orthogonalised one by one, or replaced by a unit
 //   direction e_c orthogonalised against every earlier row (see settle()).
 //
@@ -20,6 +21,12 @@ export const ORTHO_PANEL: i32 = 16;
 const COLLAPSED2: f64 = 8.271806125530277e-25; // 2^-80
 /** "Twice is enough" (Kahan, Parlett): a pass that keeps >= 1/2 of the norm (1/4 squared) is final. */
 const KEPT2: f64 = 0.25;
+/**
+ * Selective second pass (Daniel, Gragg, Kaufman & Stewart 1976 criterion, eta = 1/sqrt(2)):
+ * a panel whose every row kept at least 1/sqrt(2) of its norm through pass 1 (1/2 squared)
+ * lost no significant digits, so pass 2 would change it only at rounding level: skip it.
+ */
+const SELECT2: f64 = 0.5;
 
 /** Bytes of scratch `orthonormalizeRows` needs for k rows: k·PANEL float32 coefficients + PANEL float64 norms. */
 export function orthoScratchBytes(k: i32): i32 {
@@ -131,12 +138,14 @@ function settle(v: usize, n: i32, idx: i32, C: usize, fresh: bool): void {
 
 /**
  * CGS2 inside the panel (rows j .. j+B-1, already projected against rows [0, j)), then
- * normalisation. `first`: NRM holds each row's squared norm before the panel was touched;
+ * normalisation; returns the smallest (norm after / norm before)² of the panel's rows.
+ * `first`: NRM holds each row's squared norm before the panel was touched;
  * a row that fell below 2^-40 of it is replaced (settle, fresh). Otherwise rows came in with
  * unit norm, and one that lost more than half of it is re-orthogonalised row by row.
  */
-function intra(v: usize, n: i32, j: i32, B: i32, C: usize, NRM: usize, first: bool): void {
+function intra(v: usize, n: i32, j: i32, B: i32, C: usize, NRM: usize, first: bool): f64 {
   const rs = <usize>n << 2;
+  let keep: f64 = 1;
   const P = v + <usize>j * rs;
   for (let t = 0; t < B; t++) {
     const p = P + <usize>t * rs;
@@ -146,13 +155,15 @@ function intra(v: usize, n: i32, j: i32, B: i32, C: usize, NRM: usize, first: bo
     }
     const nf = sumsq64(p, n);
     if (first) {
-      if (nf > COLLAPSED2 * load<f64>(NRM + (<usize>t << 3))) normalise(p, n, nf);
-      else settle(v, n, j + t, C, true);
+      const n0 = load<f64>(NRM + (<usize>t << 3));
+      if (nf > COLLAPSED2 * n0) { normalise(p, n, nf); keep = min(keep, nf / n0); }
+      else { settle(v, n, j + t, C, true); keep = 0; }
     } else {
       if (nf >= KEPT2) normalise(p, n, nf);
       else settle(v, n, j + t, C, false);
     }
   }
+  return keep;
 }
 
 /**
@@ -170,7 +181,8 @@ export function orthonormalizeRows(v: usize, k: i32, n: i32, scratch: usize): vo
     const P = v + <usize>j * rs;
     for (let t = 0; t < B; t++) store<f64>(NRM + (<usize>t << 3), sumsq64(P + <usize>t * rs, n));
     if (j > 0) projectPanel(v, n, j, P, B, C);
-    intra(v, n, j, B, C, NRM, true);
+    const keep = intra(v, n, j, B, C, NRM, true);
+    if (keep >= SELECT2) continue;
     if (j > 0) projectPanel(v, n, j, P, B, C);
     intra(v, n, j, B, C, NRM, false);
   }
