@@ -2,3 +2,4 @@
 export * from './rng';
 export * from './truncnormal';
 export * from './convert';
+export * from './orthogonal';
