@@ -1,26 +1,14 @@
 // weightinit: the public surface, nothing else.
-import { WeightInit, type LoadOptions } from './instance.js';
-import { parseSeed, randomRoot } from './seed.js';
-import { checkOptionNames } from './validate.js';
-import { WASM_BASE64 } from './wasm/inline.generated.js';
-import { base64Bytes, instantiateCore, instantiateCoreSync, type WasmSource } from './wasm/load.js';
+import type { LoadOptions, WeightInit } from './instance.js';
+import { inlineModule } from './wasm/inline.js';
+import { loadFrom, loadSyncFrom, type LoadSourceOptions } from './wasm/loaders.js';
 
 export { WeightInit, BLOCK } from './instance.js';
 export type { CommonOptions, LoadOptions, NormalOptions, Seed, Shape, UniformOptions, Uint32Options } from './instance.js';
 export { Tensor } from './tensor.js';
 export type { TypedArray } from './tensor.js';
 export type { WasmSource } from './wasm/load.js';
-
-export interface LoadSourceOptions extends LoadOptions {
-  /** Where the wasm comes from: a compiled Module, bytes, or a Response. Default: the inlined module. */
-  module?: WasmSource;
-}
-
-let cachedModule: WebAssembly.Module | undefined;
-
-function rootOf(fn: string, o: Record<string, unknown>): bigint {
-  return o.seed === undefined ? randomRoot() : parseSeed(fn, o.seed);
-}
+export type { LoadSourceOptions } from './wasm/loaders.js';
 
 /**
  * Loads the wasm core and returns an instance with every initializer.
@@ -28,15 +16,8 @@ function rootOf(fn: string, o: Record<string, unknown>): bigint {
  * const wi = await load({ seed: 1 });
  * const w = wi.normal([256, 128], { std: 0.02 });
  */
-export async function load(opts?: LoadSourceOptions): Promise<WeightInit> {
-  const o = checkOptionNames('weightinit.load', opts, ['seed', 'module']);
-  const root = rootOf('weightinit.load', o);
-  let source = o.module as WasmSource | undefined;
-  if (source === undefined) {
-    cachedModule ??= await WebAssembly.compile(base64Bytes(WASM_BASE64));
-    source = cachedModule;
-  }
-  return new WeightInit(await instantiateCore(source), {}, root);
+export function load(opts?: LoadSourceOptions): Promise<WeightInit> {
+  return loadFrom(inlineModule, opts);
 }
 
 /**
@@ -44,7 +25,6 @@ export async function load(opts?: LoadSourceOptions): Promise<WeightInit> {
  * `import mod from './core.wasm'`) or bytes.
  */
 export function loadSync(moduleOrBytes: WebAssembly.Module | ArrayBuffer | ArrayBufferView, opts?: LoadOptions): WeightInit {
-  const o = checkOptionNames('weightinit.loadSync', opts, ['seed']);
-  const root = rootOf('weightinit.loadSync', o);
-  return new WeightInit(instantiateCoreSync(moduleOrBytes), {}, root);
+  return loadSyncFrom(moduleOrBytes, opts);
 }
+

@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 // Tensor: a region of wasm memory with a shape, handed out as a live zero-copy view.
 import type { Heap } from './memory.js';
 

@@ -1,14 +1,27 @@
 // Instantiation: from a compiled WebAssembly.Module, wasm bytes, or a fetch Response.
-// @assemblyscript/loader does the instantiation; one case it cannot serve is a Module
-// from another realm (e.g. @edge-runtime/vm), where its `instanceof WebAssembly.Module`
-// check fails, so modules are recognised by their toString tag and instantiated directly.
-import { instantiate, instantiateSync } from '@assemblyscript/loader';
+// Plain WebAssembly API, no glue library: core.wasm imports nothing (release) or only
+// env.abort (debug builds), and every runtime we support has WebAssembly.instantiate.
+// A Module from another realm (e.g. @edge-runtime/vm, whose WebAssembly is not the host's)
+// fails `instanceof WebAssembly.Module`, so modules are recognised by their toString tag.
 import type { CoreExports } from '../instance.js';
 import { show } from '../validate.js';
 
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response | PromiseLike<Response>;
 
-export function isModule(v: unknown): v is WebAssembly.Module {
+/** What core.wasm may import: only AssemblyScript's abort, in builds with assertions. */
+function imports(): WebAssembly.Imports {
+  return {
+    env: {
+      abort(_msg: number, _file: number, line: number, column: number): never {
+        throw new Error(`weightinit: core.wasm aborted at line ${line}:${column}`);
+      },
+    },
+  };
+}
+
+// Not a type guard: WebAssembly.Module is an empty interface, so narrowing on it would
+// also exclude Response and ArrayBuffer in the false branch.
+export function isModule(v: unknown): boolean {
   return v instanceof WebAssembly.Module || Object.prototype.toString.call(v) === '[object WebAssembly.Module]';
 }
 
@@ -24,33 +37,36 @@ function bad(fn: string, v: unknown): TypeError {
   return new TypeError(`${fn}: the wasm source must be a WebAssembly.Module, an ArrayBuffer or typed array of wasm bytes, or a Response, got ${show(v)}`);
 }
 
-function check(exports: Record<string, unknown>): CoreExports {
+function check(instance: WebAssembly.Instance): CoreExports {
+  const exports = instance.exports as Record<string, unknown>;
   if (typeof exports.fillNormal !== 'function' || typeof exports.heapBase !== 'function') {
     throw new TypeError('weightinit: the wasm module is not weightinit core.wasm (fillNormal/heapBase exports missing)');
   }
   return exports as unknown as CoreExports;
 }
 
+/** Bytes as a BufferSource WebAssembly accepts (a view of any ArrayBuffer, copied only if shared). */
+function bufferSource(v: ArrayBuffer | ArrayBufferView): BufferSource {
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength) as Uint8Array<ArrayBuffer>;
+  return v;
+}
+
 export function instantiateCoreSync(source: unknown): CoreExports {
-  if (isModule(source) && !(source instanceof WebAssembly.Module)) {
-    return check(new WebAssembly.Instance(source, {}).exports as Record<string, unknown>);
-  }
-  if (!isModule(source) && !isBytes(source)) throw bad('weightinit.loadSync', source);
-  return check(instantiateSync(source as WebAssembly.Module | BufferSource, {}).exports as Record<string, unknown>);
+  if (isModule(source)) return check(new WebAssembly.Instance(source as WebAssembly.Module, imports()));
+  if (isBytes(source)) return check(new WebAssembly.Instance(new WebAssembly.Module(bufferSource(source)), imports()));
+  throw bad('weightinit.loadSync', source);
 }
 
 export async function instantiateCore(source: unknown): Promise<CoreExports> {
   const s = await source;
-  if (isModule(s) && !(s instanceof WebAssembly.Module)) {
-    const inst: WebAssembly.Instance = await WebAssembly.instantiate(s as WebAssembly.Module, {});
-    return check(inst.exports as Record<string, unknown>);
-  }
+  if (isModule(s)) return check(await WebAssembly.instantiate(s as WebAssembly.Module, imports()));
   if (isResponse(s)) {
-    // instantiate from the bytes: streaming needs the application/wasm content type
-    return check((await instantiate(new Uint8Array(await s.arrayBuffer()), {})).exports as Record<string, unknown>);
+    if (!s.ok) throw new TypeError(`weightinit.load: fetching the wasm failed: HTTP ${s.status} ${s.statusText} (${s.url})`);
+    // instantiate from the bytes: streaming compilation needs the application/wasm content type
+    return check((await WebAssembly.instantiate(await s.arrayBuffer(), imports())).instance);
   }
-  if (!isModule(s) && !isBytes(s)) throw bad('weightinit.load', s);
-  return check((await instantiate(s as WebAssembly.Module | BufferSource, {})).exports as Record<string, unknown>);
+  if (isBytes(s)) return check((await WebAssembly.instantiate(bufferSource(s), imports())).instance);
+  throw bad('weightinit.load', s);
 }
 
 /** Decodes base64 without Buffer (not every runtime has it). */

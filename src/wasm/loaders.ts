@@ -1,0 +1,44 @@
+// load/loadSync, shared by every entry point. Entries differ only in where the wasm comes
+// from when the caller passes none: the inlined base64 (default), the `.wasm` file imported
+// as a compiled Module (workerd), or nowhere (`weightinit/module`: the caller supplies it).
+import { WeightInit, type LoadOptions } from '../instance.js';
+import { parseSeed, randomRoot } from '../seed.js';
+import { checkOptionNames } from '../validate.js';
+import { instantiateCore, instantiateCoreSync, type WasmSource } from './load.js';
+import './globals.js';
+
+export interface LoadSourceOptions extends LoadOptions {
+  /** Where the wasm comes from: a compiled Module, bytes, or a Response. Default: the entry's own module. */
+  module?: WasmSource;
+}
+
+/** An entry point's built-in wasm, or undefined where the caller must supply it. */
+export type DefaultModule = (() => WebAssembly.Module | Promise<WebAssembly.Module>) | undefined;
+
+function rootOf(fn: string, o: Record<string, unknown>): bigint {
+  return o.seed === undefined ? randomRoot() : parseSeed(fn, o.seed);
+}
+
+export async function loadFrom(builtIn: DefaultModule, opts?: LoadSourceOptions): Promise<WeightInit> {
+  const fn = 'weightinit.load';
+  const o = checkOptionNames(fn, opts, ['seed', 'module']);
+  const root = rootOf(fn, o);
+  let source = o.module as WasmSource | undefined;
+  if (source === undefined) {
+    if (builtIn === undefined) {
+      throw new TypeError(
+        `${fn}: this entry point ('weightinit/module') has no built-in wasm; pass { module }: a WebAssembly.Module, ` +
+          "the bytes of 'weightinit/core.wasm', or a Response for it. Or import from 'weightinit', which inlines it.",
+      );
+    }
+    source = await builtIn();
+  }
+  return new WeightInit(await instantiateCore(source), {}, root);
+}
+
+export function loadSyncFrom(moduleOrBytes: WebAssembly.Module | ArrayBuffer | ArrayBufferView, opts?: LoadOptions): WeightInit {
+  const fn = 'weightinit.loadSync';
+  const o = checkOptionNames(fn, opts, ['seed']);
+  const root = rootOf(fn, o);
+  return new WeightInit(instantiateCoreSync(moduleOrBytes), {}, root);
+}
