@@ -234,7 +234,7 @@ export async function main(bytes: ArrayBuffer, module: Parameters<typeof loadSyn
     for (const [name, r] of results) expect(r.digests, `${name} vs node-esm`).toEqual(first);
     expect(Object.keys(first).length).toBeGreaterThanOrEqual(4);
     if (RECORD) {
-      const runtimes = Object.fromEntries([...results].map(([k, r]) => [k, { runtime: r.runtime, resizableViews: r.info.resizableViews }]));
+      const runtimes = Object.fromEntries([...results].map(([k, r]) => [k, r.info]));
       writeFileSync(DIGEST_FILE, `${JSON.stringify({ note: 'SHA-256 of fixed-seed tensors (test/runtimes/smoke.mjs DIGEST_CASES); recorded by WEIGHTINIT_RECORD_DIGEST=1 npm run test:runtimes', digests: first, recordedWith: runtimes }, null, 2)}\n`);
     }
     expect(first).toEqual(RECORD ? readJson<{ digests: object }>(DIGEST_FILE).digests : recorded);

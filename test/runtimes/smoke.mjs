@@ -8,7 +8,8 @@
 
 /**
  * Fixed-seed tensors whose bytes are hashed (SHA-256) in every runtime. To add one: append a
- * line, then record it with `node test/runtimes/record-digest.mjs` and commit digest.json.
+ * line, then record with `WEIGHTINIT_RECORD_DIGEST=1 npm run test:runtimes` (it writes
+ * test/runtimes/digest.json only when every runtime agrees) and commit digest.json.
  * A case runs when its `method` exists on the loaded instance; the harness fails when the
  * set of cases that ran differs from the recorded set, so nothing drops out silently.
  * Sizes cross the 1024-element block boundary and are not multiples of 4 (SIMD tails).
@@ -39,6 +40,22 @@ export function runtimeName() {
   if (typeof g.process !== 'undefined' && g.process.versions?.node) return `node ${g.process.versions.node}`;
   if (typeof g.navigator !== 'undefined') return g.navigator.userAgent;
   return 'unknown';
+}
+
+/** What the runtime offers for threads (for the README table; nothing depends on it). */
+function capabilities() {
+  let sharedWasmMemory = false;
+  try {
+    const m = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    sharedWasmMemory = Object.prototype.toString.call(m.buffer) === '[object SharedArrayBuffer]';
+  } catch {
+    sharedWasmMemory = false;
+  }
+  return {
+    sharedWasmMemory,
+    worker: typeof globalThis.Worker === 'function',
+    crossOriginIsolated: globalThis.crossOriginIsolated,
+  };
 }
 
 function fail(msg) {
@@ -119,7 +136,7 @@ export async function digests(wi) {
 export async function smoke(api, options = {}) {
   const loadOptions = options.loadOptions ?? {};
   const tests = [];
-  const info = { runtime: runtimeName() };
+  const info = { runtime: runtimeName(), ...capabilities() };
   let wi;
   async function test(name, f) {
     try {
