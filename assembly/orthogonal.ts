@@ -188,20 +188,49 @@ export function orthonormalizeRows(v: usize, k: i32, n: i32, scratch: usize): vo
   }
 }
 
-/** dst (cols x rows) = transpose of src (rows x cols) times s, both row-major float32, no overlap. */
+/**
+ * dst (cols x rows) = transpose of src (rows x cols) times s, both row-major float32, no overlap.
+ * 64 x 64 tiles of 4 x 4 SIMD transposes; scalar for the edges (rows or cols not a multiple of 4).
+ *   rows a b c d  ->  [a0 b0 a1 b1] [a2 b2 a3 b3] [c0 d0 c1 d1] [c2 d2 c3 d3]  ->  columns [a0 b0 c0 d0] ...
+ */
 export function transposeScale(src: usize, dst: usize, rows: i32, cols: i32, s: f32): void {
-  const T = 32;
-  for (let r0 = 0; r0 < rows; r0 += T) {
-    const r1 = min(rows, r0 + T);
-    for (let c0 = 0; c0 < cols; c0 += T) {
-      const c1 = min(cols, c0 + T);
-      for (let r = r0; r < r1; r++) {
-        const srow = src + ((<usize>r * <usize>cols) << 2);
-        for (let c = c0; c < c1; c++) {
-          store<f32>(dst + ((<usize>c * <usize>rows + <usize>r) << 2), load<f32>(srow + (<usize>c << 2)) * s);
+  const T = 64;
+  const sv = f32x4.splat(s);
+  const rows4 = rows & ~3;
+  const cols4 = cols & ~3;
+  const srs = <usize>cols << 2;
+  const drs = <usize>rows << 2;
+  for (let r0 = 0; r0 < rows4; r0 += T) {
+    const r1 = min(rows4, r0 + T);
+    for (let c0 = 0; c0 < cols4; c0 += T) {
+      const c1 = min(cols4, c0 + T);
+      for (let r = r0; r < r1; r += 4) {
+        const sa = src + <usize>r * srs;
+        for (let c = c0; c < c1; c += 4) {
+          const o = <usize>c << 2;
+          const a = v128.load(sa + o);
+          const b = v128.load(sa + srs + o);
+          const cc = v128.load(sa + 2 * srs + o);
+          const d = v128.load(sa + 3 * srs + o);
+          const t0 = f32x4.shuffle(a, b, 0, 4, 1, 5);
+          const t1 = f32x4.shuffle(a, b, 2, 6, 3, 7);
+          const t2 = f32x4.shuffle(cc, d, 0, 4, 1, 5);
+          const t3 = f32x4.shuffle(cc, d, 2, 6, 3, 7);
+          const da = dst + <usize>c * drs + (<usize>r << 2);
+          v128.store(da, f32x4.mul(f32x4.shuffle(t0, t2, 0, 1, 4, 5), sv));
+          v128.store(da + drs, f32x4.mul(f32x4.shuffle(t0, t2, 2, 3, 6, 7), sv));
+          v128.store(da + 2 * drs, f32x4.mul(f32x4.shuffle(t1, t3, 0, 1, 4, 5), sv));
+          v128.store(da + 3 * drs, f32x4.mul(f32x4.shuffle(t1, t3, 2, 3, 6, 7), sv));
         }
       }
     }
+  }
+  // edges: the last rows % 4 rows (all columns) and the last cols % 4 columns (all rows)
+  for (let r = rows4; r < rows; r++) {
+    for (let c = 0; c < cols; c++) store<f32>(dst + <usize>c * drs + (<usize>r << 2), load<f32>(src + <usize>r * srs + (<usize>c << 2)) * s);
+  }
+  for (let r = 0; r < rows4; r++) {
+    for (let c = cols4; c < cols; c++) store<f32>(dst + <usize>c * drs + (<usize>r << 2), load<f32>(src + <usize>r * srs + (<usize>c << 2)) * s);
   }
 }
 
