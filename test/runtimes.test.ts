@@ -59,7 +59,15 @@ describe('the packed tarball in every runtime', () => {
       expect(paths, `tarball lacks ${p}`).toContain(p);
     }
     expect(paths.filter((p) => p.startsWith('src/') || p.startsWith('test/') || p.startsWith('assembly/') || p.endsWith('.map'))).toEqual([]);
-    const installed = join(consumer.dir, 'node_modules', 'weightinit', 'package.json');
+    // runtime-neutral JS: no node: imports, no import.meta, no require, no Buffer/process
+    const pkg = join(consumer.dir, 'node_modules', 'weightinit');
+    for (const p of paths.filter((f) => f.endsWith('.js'))) {
+      const src = readFileSync(join(pkg, p), 'utf8').replace(/\/\/# sourceMappingURL=.*$/m, '');
+      for (const bad of [/from\s*['"]node:/, /import\.meta/, /\brequire\(/, /\bBuffer\./, /\bprocess\./]) {
+        expect(src, `${p} contains ${bad}`).not.toMatch(bad);
+      }
+    }
+    const installed = join(pkg, 'package.json');
     expect(readJson<{ dependencies?: object }>(installed).dependencies ?? {}, 'runtime dependencies').toEqual({});
   });
 
@@ -139,6 +147,7 @@ describe('the packed tarball in every runtime', () => {
     });
     const bundle = readFileSync(join(out, 'worker.js'), 'utf8');
     expect(bundle, 'the worker bundle imports core.wasm as a module').toMatch(/from\s*"\.\/core\.wasm"/);
+    expect(bundle, 'the workerd entry does not carry the inlined base64').not.toMatch(/AGFzbQ/);
     const mf = new Miniflare({
       modules: true,
       modulesRoot: out,
@@ -159,6 +168,11 @@ describe('the packed tarball in every runtime', () => {
       expect(((await second.json()) as { values: number[] }).values).toHaveLength(4);
       const third = await mf.dispatchFetch('http://localhost/digests');
       expect(await third.json()).toEqual(res.digests);
+      // 'weightinit/module' + `import core from 'weightinit/core.wasm'` (load and loadSync)
+      const viaModule = await mf.dispatchFetch('http://localhost/module');
+      const moduleText = await viaModule.text();
+      expect(viaModule.status, moduleText.slice(0, 2000)).toBe(200);
+      accept('workerd-module', JSON.parse(moduleText) as SmokeResult);
     } finally {
       await mf.dispose();
     }
@@ -228,7 +242,7 @@ export async function main(bytes: ArrayBuffer, module: Parameters<typeof loadSyn
   });
 
   it('determinism: every runtime produced the same digests, equal to test/runtimes/digest.json', () => {
-    const expected = ['node-esm', 'node-cjs', 'node-module', 'deno', 'bun', 'chromium-plain', 'chromium-vite', 'chromium-esbuild', 'workerd', 'edge-vm', 'edge-vm-module'];
+    const expected = ['node-esm', 'node-cjs', 'node-module', 'deno', 'bun', 'chromium-plain', 'chromium-vite', 'chromium-esbuild', 'workerd', 'workerd-module', 'edge-vm', 'edge-vm-module'];
     expect([...results.keys()].sort(), 'runtimes that reported').toEqual([...expected].sort());
     const first = results.get('node-esm')!.digests;
     for (const [name, r] of results) expect(r.digests, `${name} vs node-esm`).toEqual(first);
