@@ -53,19 +53,28 @@ afterAll(async () => {
 });
 
 describe('the packed tarball in every runtime', () => {
-  it('ships dist JS, types and core.wasm, without sources, tests or source maps', () => {
+  it('ships dist JS, types and core.wasm, without sources, tests or source maps; entries are runtime-neutral', async () => {
     const paths = consumer.files.map((f) => f.path);
     for (const p of ['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/core.wasm', 'dist/wasm/entry-workerd.js', 'dist/wasm/entry-module.js', 'dist/wasm/entry-module.d.ts']) {
       expect(paths, `tarball lacks ${p}`).toContain(p);
     }
     expect(paths.filter((p) => p.startsWith('src/') || p.startsWith('test/') || p.startsWith('assembly/') || p.endsWith('.map'))).toEqual([]);
-    // runtime-neutral JS: no node: imports, no import.meta, no require, no Buffer/process
+    // the JS each entry pulls in is runtime-neutral: no node: imports (a neutral-platform
+    // bundle would fail to resolve them), no import.meta, require, Buffer or process
     const pkg = join(consumer.dir, 'node_modules', 'weightinit');
-    for (const p of paths.filter((f) => f.endsWith('.js'))) {
-      const src = readFileSync(join(pkg, p), 'utf8').replace(/\/\/# sourceMappingURL=.*$/m, '');
-      for (const bad of [/from\s*['"]node:/, /import\.meta/, /\brequire\(/, /\bBuffer\./, /\bprocess\./]) {
-        expect(src, `${p} contains ${bad}`).not.toMatch(bad);
-      }
+    for (const [entry, conditions] of [['dist/index.js', []], ['dist/wasm/entry-module.js', []], ['dist/wasm/entry-workerd.js', ['workerd']]] as const) {
+      const built = await esbuild({
+        entryPoints: [join(pkg, entry)],
+        bundle: true,
+        format: 'esm',
+        platform: 'neutral',
+        conditions: [...conditions],
+        loader: { '.wasm': 'empty' },
+        write: false,
+        logLevel: 'silent',
+      });
+      const src = built.outputFiles[0]!.text;
+      for (const bad of [/import\.meta/, /\brequire\(/, /\bBuffer\./, /\bprocess\./]) expect(src, `${entry} bundle contains ${bad}`).not.toMatch(bad);
     }
     const installed = join(pkg, 'package.json');
     expect(readJson<{ dependencies?: object }>(installed).dependencies ?? {}, 'runtime dependencies').toEqual({});
