@@ -33,7 +33,13 @@ function accept(name: string, r: SmokeResult): void {
   expect(failures, `${name} (${r.runtime}) failed checks`).toEqual([]);
   expect(r.failed).toBe(0);
   expect(r.passed).toBeGreaterThanOrEqual(13);
-  if (!RECORD) expect(r.digests, `${name} (${r.runtime}): digests differ from test/runtimes/digest.json`).toEqual(recorded);
+  if (!RECORD) {
+    expect(
+      r.digests,
+      `${name} (${r.runtime}): digests differ from test/runtimes/digest.json (a new DIGEST_CASE or a deliberate change of values? ` +
+        'record with WEIGHTINIT_RECORD_DIGEST=1 npm run test:runtimes)',
+    ).toEqual(recorded);
+  }
 }
 
 function node(args: string[], cwd: string): ReturnType<typeof run> {
