@@ -216,7 +216,7 @@ describe('the packed tarball in every runtime', () => {
     accept('edge-vm-module', JSON.parse((await vm.evaluate('__weightinitSmokeModule(__hostModule)')) as string) as SmokeResult);
   });
 
-  it('TypeScript consumers type-check against the shipped types (strict, exactOptionalPropertyTypes; bundler and nodenext)', async () => {
+  it('TypeScript consumers type-check against the shipped types (strict, exactOptionalPropertyTypes; bundler, nodenext ESM and CJS)', async () => {
     const check = `import { load, loadSync, Tensor, type WeightInit } from 'weightinit';
 import { load as loadModule } from 'weightinit/module';
 
@@ -240,17 +240,22 @@ export async function main(bytes: ArrayBuffer, module: Parameters<typeof loadSyn
 }
 `;
     const strict = { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noEmit: true, skipLibCheck: false, target: 'ES2022' };
-    const configs: Record<string, object> = {
-      bundler: { ...strict, module: 'ESNext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'], types: [] },
-      nodenext: { ...strict, module: 'NodeNext', moduleResolution: 'nodenext', lib: ['ES2022'], types: ['node'], typeRoots: [join(REPO, 'node_modules', '@types')] },
+    const nodeOpts = { ...strict, module: 'NodeNext', moduleResolution: 'nodenext', lib: ['ES2022'], types: ['node'], typeRoots: [join(REPO, 'node_modules', '@types')] };
+    // [compilerOptions, file name, package.json type]
+    const configs: Record<string, [object, string, string]> = {
+      bundler: [{ ...strict, module: 'ESNext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'], types: [] }, 'check.ts', 'module'],
+      nodenext: [nodeOpts, 'check.ts', 'module'],
+      'nodenext-cjs': [nodeOpts, 'check.cts', 'commonjs'],
     };
-    for (const [name, compilerOptions] of Object.entries(configs)) {
+    const runs = Object.entries(configs).map(([name, [compilerOptions, file, type]]) => {
       const d = join(consumer.dir, `types-${name}`);
       mkdirSync(d, { recursive: true });
-      writeFileSync(join(d, 'package.json'), JSON.stringify({ type: 'module' }));
-      writeFileSync(join(d, 'check.ts'), check);
-      writeFileSync(join(d, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['check.ts'] }, null, 2));
-      const r = await node([join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', d], consumer.dir);
+      writeFileSync(join(d, 'package.json'), JSON.stringify({ type }));
+      writeFileSync(join(d, file), check);
+      writeFileSync(join(d, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: [file] }, null, 2));
+      return node([join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', d], consumer.dir).then((r) => [name, r] as const);
+    });
+    for (const [name, r] of await Promise.all(runs)) {
       expect(`${r.stdout}${r.stderr}`, `tsc (${name})`).toBe('');
       expect(r.code, `tsc (${name})`).toBe(0);
     }
