@@ -226,10 +226,10 @@ export async function chromiumPage(server: StaticServer, path: string, name: str
   });
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  const exited = new Promise<never>((_, err) =>
-    child.on('exit', (code, sig) => err(new Error(`chromium exited early (${code ?? sig}) on ${url}\n${log.slice(-3000)}`))),
-  );
-  child.on('error', () => undefined);
+  const exited = new Promise<never>((_, err) => {
+    child.on('exit', (code, sig) => err(new Error(`chromium exited early (${code ?? sig}) on ${url}\n${log.slice(-3000)}`)));
+    child.on('error', (e) => err(new Error(`cannot start ${CHROMIUM} (run scripts/ensure-runtimes.sh): ${e.message}`)));
+  });
   try {
     return await Promise.race([server.result(name, timeoutMs), exited]);
   } catch (e) {
