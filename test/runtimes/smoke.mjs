@@ -28,6 +28,8 @@ export const DIGEST_CASES = [
   { name: 'sparse', method: 'sparse', make: (wi) => wi.sparse([40, 30], { sparsity: 0.3, seed: 110 }) },
   { name: 'bfloat16', method: 'glorotUniform', make: (wi) => wi.glorotUniform([20, 103], { dtype: 'bfloat16', seed: 111 }) },
   { name: 'orthogonal', method: 'orthogonal', make: (wi) => wi.orthogonal([64, 48], { seed: 112 }) },
+  { name: 'orthogonal.wide', method: 'orthogonal', make: (wi) => wi.orthogonal([20, 70], { gain: 2, seed: 113 }) },
+  { name: 'deltaOrthogonal', method: 'deltaOrthogonal', make: (wi) => wi.deltaOrthogonal([16, 8, 3, 3], { seed: 114 }) },
 ];
 
 /** Which runtime is this? (for the report only; behaviour never depends on it) */
