@@ -49,6 +49,9 @@ export function erfcPos(y: f64): f64 {
 /** Q(x) = P(Z > x) for a standard normal Z; Q(+inf) = 0, Q(-inf) = 1. */
 export function normalQ(x: f64): f64 {
   if (x != x) return x;
+  // erfc(27) < 1e-318: past |x| = 38.5 the tails are 0 and 1 in float64 (this also covers ±inf)
+  if (x > 38.5) return 0.0;
+  if (x < -38.5) return 1.0;
   if (x >= 0) return 0.5 * erfcPos(x * SQRT1_2);
   return 1.0 - 0.5 * erfcPos(-x * SQRT1_2);
 }
