@@ -28,3 +28,18 @@ export function loadSync(moduleOrBytes: WebAssembly.Module | ArrayBuffer | Array
   return loadSyncFrom(moduleOrBytes, opts);
 }
 
+// Initializers (issue 3): importing these modules adds their methods to WeightInit.
+import './initializers.js';
+import './parameter.js';
+export { computeFans } from './fans.js';
+export type { Fans, FanOptions, Layout } from './fans.js';
+export { calculateGain } from './gain.js';
+export type { Nonlinearity } from './gain.js';
+export type { DType } from './dtype.js';
+export { TRUNC2_STD } from './initializers.js';
+export type {
+  InitOptions, VarianceScalingOptions, GlorotOptions, GlorotNormalOptions, HeOptions, HeNormalOptions, LecunNormalOptions,
+  LecunUniformOptions, TruncatedNormalOptions, ConstantOptions, EyeOptions, DiracOptions, SparseOptions, FanMode, Distribution, Result,
+} from './initializers.js';
+export { Parameter } from './parameter.js';
+export type { ParameterMethod, ParameterOptions } from './parameter.js';
