@@ -1,4 +1,5 @@
 // The loaded library: one wasm instance, its heap, its key sequence, and the fillers.
+import { outputType, type DType } from './dtype.js';
 import { Heap } from './memory.js';
 import { KeySequence, keyFromBigInt, parseSeed, type Key } from './seed.js';
 import { FLOAT32, Tensor, UINT32, type DTypeInfo, type TypedArray } from './tensor.js';
@@ -100,7 +101,7 @@ export class WeightInit {
   uniform(shape: Shape, opts?: UniformOptions): Tensor;
   uniform(shape: Shape, opts?: UniformOptions & { out?: Float32Array }): Tensor | Float32Array {
     const fn = 'weightinit.uniform';
-    const o = checkOptionNames(fn, opts, ['low', 'high', 'seed', 'out', 'range']);
+    const o = checkOptionNames(fn, opts, ['low', 'high', 'seed', 'out', 'range', 'dtype']);
     const s = checkShape(fn, shape);
     const low = f32(fn, 'low', o.low, 0);
     const high = f32(fn, 'high', o.high, 1);
@@ -109,7 +110,9 @@ export class WeightInit {
       throw new RangeError(`${fn}: high - low must be a finite float32, got low = ${show(low)}, high = ${show(high)}`);
     }
     const k = this.core;
-    return this.produce({ fn, shape: s, opts: o, kernel: (p, st, n, key) => k.fillUniform(p, st, n, key.lo, key.hi, low, high) }) as Tensor | Float32Array;
+    const type = outputType(fn, k, o.dtype);
+    const kernel: Kernel = (p, st, n, key) => k.fillUniform(p, st, n, key.lo, key.hi, low, high);
+    return this.produce({ fn, shape: s, opts: o, kernel, ...(type ? { type } : {}) }) as Tensor | Float32Array;
   }
 
   /**
@@ -120,12 +123,13 @@ export class WeightInit {
   normal(shape: Shape, opts?: NormalOptions): Tensor;
   normal(shape: Shape, opts?: NormalOptions & { out?: Float32Array }): Tensor | Float32Array {
     const fn = 'weightinit.normal';
-    const o = checkOptionNames(fn, opts, ['mean', 'std', 'seed', 'out', 'range']);
+    const o = checkOptionNames(fn, opts, ['mean', 'std', 'seed', 'out', 'range', 'dtype']);
     const s = checkShape(fn, shape);
     const mean = f32(fn, 'mean', o.mean, 0);
     const std = f32(fn, 'std', o.std, 1);
     if (std < 0) throw new RangeError(`${fn}: std must be >= 0, got ${show(o.std)}`);
-    return this.produce({ fn, shape: s, opts: o, kernel: this.normalKernel(mean, std) }) as Tensor | Float32Array;
+    const type = outputType(fn, this.core, o.dtype);
+    return this.produce({ fn, shape: s, opts: o, kernel: this.normalKernel(mean, std), ...(type ? { type } : {}) }) as Tensor | Float32Array;
   }
 
   /** @internal the normal kernel with fixed mean and std, for initializers built on it. */
@@ -233,6 +237,8 @@ export class WeightInit {
 }
 
 export interface UniformOptions extends CommonOptions {
+  /** Output element type (default 'float32'; see src/dtype.ts): the float32 draw, converted. */
+  dtype?: DType;
   /** Lower bound, inclusive (default 0). */
   low?: number;
   /** Upper bound, exclusive (default 1). */
@@ -240,6 +246,8 @@ export interface UniformOptions extends CommonOptions {
 }
 
 export interface NormalOptions extends CommonOptions {
+  /** Output element type (default 'float32'; see src/dtype.ts): the float32 draw, converted. */
+  dtype?: DType;
   /** Mean (default 0). */
   mean?: number;
   /** Standard deviation, >= 0 (default 1). */
