@@ -259,9 +259,9 @@ describe('dtype on the core uniform and normal', () => {
       (o: Record<string, unknown>) => w.normal([5000], { mean: 1, std: 0.1, ...o }),
     ]) {
       const base = (call({ seed: 4 }) as { toArray(): Float32Array }).toArray();
-      expect(Array.from((call({ seed: 4, dtype: 'float64' }) as { data: Float64Array }).data)).toEqual(Array.from(base));
-      const h = (call({ seed: 4, dtype: 'float16' }) as { data: Uint16Array }).data;
-      const b = (call({ seed: 4, dtype: 'bfloat16' }) as { data: Uint16Array }).data;
+      expect(Array.from((call({ seed: 4, dtype: 'float64' }) as unknown as { data: Float64Array }).data)).toEqual(Array.from(base));
+      const h = (call({ seed: 4, dtype: 'float16' }) as unknown as { data: Uint16Array }).data;
+      const b = (call({ seed: 4, dtype: 'bfloat16' }) as unknown as { data: Uint16Array }).data;
       for (let i = 0; i < base.length; i++) {
         expect(h[i]).toBe(refHalf(base[i]!));
         expect(b[i]).toBe(refBf16(base[i]!, bitsOf(base[i]!)));
