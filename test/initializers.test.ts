@@ -286,3 +286,19 @@ describe('structured fillers: exact values', () => {
     expect(w.xavierNormal(s, { seed: 5 }).toArray()).toEqual(w.glorotNormal(s, { seed: 5 }).toArray());
   });
 });
+
+describe('degenerate scales', () => {
+  it('gain 0 or scale 0 gives zeros for every distribution (no NaN, no error)', async () => {
+    const w = await shared();
+    for (const d of ['normal', 'truncatedNormal', 'uniform'] as const) {
+      expect(Array.from(w.varianceScaling([4, 5], { scale: 0, distribution: d, seed: 1 }).data)).toEqual(Array(20).fill(0));
+    }
+    expect(Array.from(w.glorotNormal([4, 5], { gain: 0, seed: 1 }).data)).toEqual(Array(20).fill(0));
+    expect(Array.from(w.xavierUniform([4, 5], { gain: 0, seed: 1 }).data)).toEqual(Array(20).fill(0));
+  });
+  it('a negative gain flips nothing: the distribution is symmetric, std = |gain|·√(2/(fan_in+fan_out))', async () => {
+    const w = await shared();
+    const d = w.glorotNormal([500, 400], { gain: -2, seed: 1 }).toArray();
+    expect(meanStd(d).std / (2 * Math.sqrt(2 / 900))).toBeCloseTo(1, 2);
+  });
+});
