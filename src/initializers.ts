@@ -93,14 +93,7 @@ export interface SparseOptions extends InitOptions {
   std?: number;
 }
 
-/** What a call returns: the filled `out`, or a Tensor of the dtype's array type. */
-export type Result<O> = O extends { out: infer A }
-  ? A
-  : O extends { dtype: 'float64' }
-    ? Tensor<Float64Array>
-    : O extends { dtype: 'float16' | 'bfloat16' }
-      ? Tensor<Uint16Array>
-      : Tensor<Float32Array>;
+export type { Result } from './instance.js';
 
 declare module './instance.js' {
   interface WeightInit {

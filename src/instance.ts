@@ -25,6 +25,15 @@ export const CHUNK = 64 * BLOCK;
 const MAX_CALL = 1 << 28;
 
 export type Shape = readonly number[];
+
+/** What a call returns: the filled `out`, or a Tensor of the dtype's array type. */
+export type Result<O> = O extends { out: infer A }
+  ? A
+  : O extends { dtype: 'float64' }
+    ? Tensor<Float64Array>
+    : O extends { dtype: 'float16' | 'bfloat16' }
+      ? Tensor<Uint16Array>
+      : Tensor<Float32Array>;
 export type Seed = number | bigint;
 
 /** Options every filler takes. */
@@ -97,9 +106,8 @@ export class WeightInit {
    * never rounded up to high).
    * @example const w = wi.uniform([256, 128], { low: -0.1, high: 0.1, seed: 42 });
    */
-  uniform(shape: Shape, opts: UniformOptions & { out: Float32Array }): Float32Array;
-  uniform(shape: Shape, opts?: UniformOptions): Tensor;
-  uniform(shape: Shape, opts?: UniformOptions & { out?: Float32Array }): Tensor | Float32Array {
+  uniform<O extends UniformOptions>(shape: Shape, opts?: O): Result<O>;
+  uniform(shape: Shape, opts?: UniformOptions): Tensor<TypedArray> | TypedArray {
     const fn = 'weightinit.uniform';
     const o = checkOptionNames(fn, opts, ['low', 'high', 'seed', 'out', 'range', 'dtype']);
     const s = checkShape(fn, shape);
@@ -112,16 +120,15 @@ export class WeightInit {
     const k = this.core;
     const type = outputType(fn, k, o.dtype);
     const kernel: Kernel = (p, st, n, key) => k.fillUniform(p, st, n, key.lo, key.hi, low, high);
-    return this.produce({ fn, shape: s, opts: o, kernel, ...(type ? { type } : {}) }) as Tensor | Float32Array;
+    return this.produce({ fn, shape: s, opts: o, kernel, ...(type ? { type } : {}) });
   }
 
   /**
    * Normal values N(mean, std²) by Box-Muller on 4 SIMD lanes (float32; |z| up to 6.76σ).
    * @example const w = wi.normal([1024, 1024], { std: 0.02, seed: 7 });
    */
-  normal(shape: Shape, opts: NormalOptions & { out: Float32Array }): Float32Array;
-  normal(shape: Shape, opts?: NormalOptions): Tensor;
-  normal(shape: Shape, opts?: NormalOptions & { out?: Float32Array }): Tensor | Float32Array {
+  normal<O extends NormalOptions>(shape: Shape, opts?: O): Result<O>;
+  normal(shape: Shape, opts?: NormalOptions): Tensor<TypedArray> | TypedArray {
     const fn = 'weightinit.normal';
     const o = checkOptionNames(fn, opts, ['mean', 'std', 'seed', 'out', 'range', 'dtype']);
     const s = checkShape(fn, shape);
@@ -129,7 +136,7 @@ export class WeightInit {
     const std = f32(fn, 'std', o.std, 1);
     if (std < 0) throw new RangeError(`${fn}: std must be >= 0, got ${show(o.std)}`);
     const type = outputType(fn, this.core, o.dtype);
-    return this.produce({ fn, shape: s, opts: o, kernel: this.normalKernel(mean, std), ...(type ? { type } : {}) }) as Tensor | Float32Array;
+    return this.produce({ fn, shape: s, opts: o, kernel: this.normalKernel(mean, std), ...(type ? { type } : {}) });
   }
 
   /** @internal the normal kernel with fixed mean and std, for initializers built on it. */
@@ -237,6 +244,8 @@ export class WeightInit {
 }
 
 export interface UniformOptions extends CommonOptions {
+  /** Fill this caller-owned array instead of allocating (its type must match dtype). */
+  out?: TypedArray;
   /** Output element type (default 'float32'; see src/dtype.ts): the float32 draw, converted. */
   dtype?: DType;
   /** Lower bound, inclusive (default 0). */
@@ -246,6 +255,8 @@ export interface UniformOptions extends CommonOptions {
 }
 
 export interface NormalOptions extends CommonOptions {
+  /** Fill this caller-owned array instead of allocating (its type must match dtype). */
+  out?: TypedArray;
   /** Output element type (default 'float32'; see src/dtype.ts): the float32 draw, converted. */
   dtype?: DType;
   /** Mean (default 0). */
