@@ -278,8 +278,7 @@ ${sizes
   .map((n) => `## ${sizeName(n)}\n\n${table(n, 'uniform')}\n\n${table(n, 'normal')}`)
   .join('\n\n')}
 
-## Orthogonal
-${orthogonalMd}
+${/^\s*#/.test(orthogonalMd) ? orthogonalMd.trim() : `## Orthogonal\n${orthogonalMd}`}
 
 ## Machine and versions
 | | |
