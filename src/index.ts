@@ -43,3 +43,7 @@ export type {
 } from './initializers.js';
 export { Parameter } from './parameter.js';
 export type { ParameterMethod, ParameterOptions } from './parameter.js';
+
+// Orthogonal (issue 4): importing the module adds orthogonal / deltaOrthogonal to WeightInit.
+import './orthogonal.js';
+export type { OrthogonalOptions, DeltaOrthogonalOptions } from './orthogonal.js';
