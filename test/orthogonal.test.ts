@@ -41,6 +41,34 @@ describe('orthogonal: orthonormal columns (tall/square) or rows (wide)', () => {
     });
   }
 
+  it('2048x2048: every diagonal entry and 20,000 sampled off-diagonal entries of QᵀQ within 1e-6', async () => {
+    // the full float64 QᵀQ is 8.6e9 multiply-adds in JS; rows of a square Q are orthonormal
+    // exactly when its columns are, so sample row pairs (contiguous) with a fixed LCG
+    const w = await wi();
+    const n = 2048;
+    const t = w.orthogonal([n, n], { seed: 2048 });
+    const q = t.data;
+    const dot = (i: number, j: number): number => {
+      let s = 0;
+      for (let x = 0; x < n; x++) s += q[i * n + x]! * q[j * n + x]!;
+      return s;
+    };
+    let err = 0;
+    for (let i = 0; i < n; i++) err = Math.max(err, Math.abs(dot(i, i) - 1));
+    let state = 12345;
+    const next = (): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    for (let k = 0; k < 20_000; k++) {
+      const i = next();
+      const j = next();
+      if (i !== j) err = Math.max(err, Math.abs(dot(i, j)));
+    }
+    t.free();
+    expect(err).toBeLessThanOrEqual(1e-6);
+  });
+
   it('gain multiplies every value exactly: W(gain) = fround(gain · W(1)), WᵀW = gain²·I', async () => {
     const w = await wi();
     for (const shape of [[40, 17], [17, 40], [32, 32]]) {
