@@ -48,7 +48,22 @@ async function main(): Promise<void> {
   const fanIn = 128 * 3 * 3;
   const he = wi.normal([256, 128, 3, 3], { std: Math.sqrt(2 / fanIn), seed: 3 });
   show('He/Kaiming normal, conv 256x128x3x3 (std = sqrt(2 / fan_in))', he, Math.sqrt(2 / fanIn));
-  [u, n, he].forEach((t) => t.free());
+  const glorot = wi.glorotUniform([512, 256], { seed: 4 });
+  show('Glorot/Xavier uniform 512x256 (bound = sqrt(6 / (fan_in + fan_out)))', glorot, Math.sqrt(6 / 768) / Math.sqrt(3));
+  const tn = wi.truncatedNormal([200_000], { std: 1, a: 3, b: 4, seed: 5 });
+  // std of N(0,1) truncated to [α, β] = [3, 4]: sqrt(1 + (αφ(α) − βφ(β))/Z − ((φ(α) − φ(β))/Z)²), Z = Φ(4) − Φ(3)
+  show('truncatedNormal on [3, 4] (exact inverse CDF far in the tail; mean 3.26045)', tn, 0.22198602);
+  const q = wi.orthogonal([256, 256], { seed: 6 });
+  let err = 0;
+  for (let i = 0; i < 256; i++) {
+    for (let j = 0; j <= i; j++) {
+      let d = 0;
+      for (let k = 0; k < 256; k++) d += q.data[k * 256 + i]! * q.data[k * 256 + j]!;
+      err = Math.max(err, Math.abs(d - (i === j ? 1 : 0)));
+    }
+  }
+  console.log(`\northogonal 256x256 by block Gram-Schmidt: max |QᵀQ - I| = ${err.toExponential(2)}`);
+  [u, n, he, glorot, tn, q].forEach((t) => t.free());
 
   // the same values, sliced: how a shard of a distributed model initializes on its own rank
   const full = wi.normal([1000, 1000], { seed: 9 });
