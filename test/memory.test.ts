@@ -1,6 +1,7 @@
 // Zero-copy views and the wasm heap: growth never hands out a detached view, freed memory
 // is reused, use after free throws.
 import { describe, expect, it } from 'vitest';
+import { CHUNK } from '../src/instance.js';
 import { load } from './helpers/load.js';
 
 describe('memory', () => {
@@ -116,6 +117,37 @@ describe('memory', () => {
       expect(Array.from(out.subarray(at, at + 1000))).toEqual(Array.from(t.data));
       t.free();
     }
+  });
+
+  it('random alloc/free of mixed dtypes never overlaps: every live tensor keeps its values (fixed-seed fuzz)', async () => {
+    const w = await load({ seed: 10 });
+    const dtypes = ['float32', 'float64', 'float16', 'bfloat16'] as const;
+    let state = 99;
+    const rnd = (n: number): number => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state % n;
+    };
+    const live: { t: { data: ArrayLike<number>; free(): void; byteOffset: number; byteLength: number }; copy: number[] }[] = [];
+    for (let step = 0; step < 3000; step++) {
+      if (live.length > 0 && rnd(3) === 0) {
+        const [gone] = live.splice(rnd(live.length), 1);
+        gone!.t.free();
+      } else {
+        const dtype = dtypes[rnd(4)]!;
+        const t = w.normal([1 + rnd(20_000)], { dtype, seed: step }) as unknown as (typeof live)[number]['t'];
+        live.push({ t, copy: Array.from(t.data).slice(0, 64) });
+      }
+      if (step % 500 === 499) {
+        const spans = live.map((l) => [l.t.byteOffset, l.t.byteOffset + l.t.byteLength] as const).sort((a, b) => a[0] - b[0]);
+        for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+        for (const l of live) expect(Array.from(l.t.data).slice(0, 64)).toEqual(l.copy);
+      }
+    }
+    live.forEach((l) => l.t.free());
+    // what stays is the instance's one scratch region (CHUNK float32 + CHUNK 8-byte elements),
+    // allocated once by the first dtype conversion
+    expect(w.heap.liveCount).toBe(1);
+    expect(w.heap.liveBytes).toBe(CHUNK * 12);
   });
 
   it('zero-element tensors are valid and empty', async () => {
