@@ -19,6 +19,13 @@ const registry: FinalizationRegistry<{ heap: Heap; ptr: number }> | undefined =
       })
     : undefined;
 
+/**
+ * A hidden back-reference from every view `data` hands out to its tensor: while the user holds
+ * the view, the tensor stays reachable, so the FinalizationRegistry backstop cannot free (and
+ * reuse) memory under a live view. `wi.uniform(shape).data` is safe to keep.
+ */
+const OWNER: unique symbol = Symbol('weightinit.owner');
+
 export class Tensor<A extends TypedArray = Float32Array> {
   /** The tensor's shape (for a `range` result: `[end - start]`). */
   readonly shape: readonly number[];
@@ -64,7 +71,9 @@ export class Tensor<A extends TypedArray = Float32Array> {
     const buffer = this.#heap.memory.buffer;
     const v = this.#view;
     if (v === undefined || v.buffer !== buffer || (v.length === 0 && this.size !== 0)) {
-      this.#view = new this.#info.array(buffer, this.#ptr, this.size);
+      const view = new this.#info.array(buffer, this.#ptr, this.size);
+      Object.defineProperty(view, OWNER, { value: this });
+      this.#view = view;
     }
     return this.#view!;
   }
