@@ -373,6 +373,11 @@ proto.truncatedNormal = function (shape, opts) {
   const mean = num(fn, 'mean', o.mean, 0);
   const std = num(fn, 'std', o.std, 1);
   if (!(std > 0)) throw new RangeError(`${fn}: std must be > 0, got ${show(o.std)}`);
+  for (const [name, v] of [['mean', mean], ['std', std]] as const) {
+    if (!Number.isFinite(Math.fround(v))) {
+      throw new RangeError(`${fn}: ${name} must be representable as a finite float32 (|x| <= 3.4028234663852886e38), got ${show(v)}`);
+    }
+  }
   const a = bound(fn, 'a', o.a, -2);
   const b = bound(fn, 'b', o.b, 2);
   if (!(a < b)) throw new RangeError(`${fn}: a must be less than b (absolute bounds, as PyTorch trunc_normal_), got a = ${show(a)}, b = ${show(b)}`);

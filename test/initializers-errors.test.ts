@@ -8,6 +8,8 @@ import type { WeightInit } from '../src/instance.js';
 type Case = [label: string, f: (w: WeightInit) => unknown, type: typeof RangeError | typeof TypeError, message: RegExp];
 
 const cases: Case[] = [
+  ['truncatedNormal std beyond float32', (w) => w.truncatedNormal([3], { std: 1e300, a: -Infinity, b: Infinity }), RangeError, /std must be representable as a finite float32.*got 1e\+300/],
+  ['truncatedNormal mean beyond float32', (w) => w.truncatedNormal([3], { mean: 1e39, a: -Infinity, b: Infinity }), RangeError, /mean must be representable as a finite float32.*got 1e\+39/],
   ['1-D torch shape', (w) => w.heNormal([5]), RangeError, /^weightinit\.heNormal: cannot compute fan_in and fan_out of a 1-D shape \[5\]/],
   ['0-D torch shape', (w) => w.glorotUniform([]), RangeError, /^weightinit\.glorotUniform: .*0-D shape \[\]/],
   ['bad layout', (w) => w.lecunNormal([3, 3], { layout: 'NCHW' as never }), RangeError, /layout must be one of "torch" .*"tf" .*got "NCHW"/],
