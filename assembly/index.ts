@@ -3,3 +3,4 @@ export * from './rng';
 export * from './truncnormal';
 export * from './convert';
 export * from './orthogonal';
+export * from './sparse';

@@ -7,7 +7,6 @@ import { outputType, type DType } from './dtype.js';
 import { FAN_OPTIONS, fansOf, type FanOptions } from './fans.js';
 import { calculateGain, NONLINEARITIES, type Nonlinearity } from './gain.js';
 import { WeightInit, type CommonOptions, type Kernel, type Shape } from './instance.js';
-import { keyFromBigInt, keyToBigInt, mix64, type Key } from './seed.js';
 import type { Tensor, TypedArray } from './tensor.js';
 import { checkOptionNames, checkShape, num, show } from './validate.js';
 
@@ -478,9 +477,6 @@ proto.dirac = function (shape, opts) {
   return runKernel(this, fn, s, noDraw(o), kernel);
 };
 
-/** Domain constant XORed into the key for sparse's zero pattern ("SPARSEMK"). */
-const SPARSE_DOMAIN = 0x5350415253454d4bn;
-
 proto.sparse = function (shape, opts) {
   const fn = 'weightinit.sparse';
   const o = checkOptionNames(fn, opts, ['sparsity', 'std', ...COMMON]);
@@ -494,44 +490,38 @@ proto.sparse = function (shape, opts) {
   const [rows, cols] = s as [number, number];
   const zerosPerCol = Math.ceil(sparsity * rows);
   const normal = std > 0 ? this.normalKernel(0, std) : constantKernel(this, 0);
+  if (zerosPerCol === 0 || cols === 0) return runKernel(this, fn, s, o, normal);
   const wi = this;
-  let zeroIdx: Float64Array | undefined;
+  const core = this.core as unknown as SparseExports;
+  // The zero pattern is computed once per call (on the first chunk, when the key is known)
+  // into a heap bitmap of flat indices, then applied to every chunk; freed when the call ends.
+  let mask = -1;
   const kernel: Kernel = (p, start, n, key) => {
     normal(p, start, n, key);
-    zeroIdx ??= sparseZeros(wi, key, rows, cols, zerosPerCol);
-    const view = f32View(wi, p, n);
-    // first zero index >= start (zeroIdx is sorted)
-    let lo = 0;
-    let hi = zeroIdx.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (zeroIdx[mid]! < start) lo = mid + 1;
-      else hi = mid;
+    if (mask < 0) {
+      const m = wi.heap.alloc(core.sparseMaskBytes(rows, cols));
+      mask = m;
+      core.sparseMask(m, rows, cols, zerosPerCol, key.lo, key.hi);
     }
-    for (let i = lo; i < zeroIdx.length && zeroIdx[i]! < start + n; i++) view[zeroIdx[i]! - start] = 0;
+    core.sparseApply(p, mask, start, n);
   };
-  return runKernel(this, fn, s, o, kernel);
+  try {
+    return runKernel(this, fn, s, o, kernel);
+  } finally {
+    if (mask >= 0) this.heap.free(mask);
+  }
 };
 
 /**
- * The flat indices (sorted) of the zeros of sparse(): in column c, a uniformly random k-subset of
+ * The sparse kernels of core.wasm (assembly/sparse.ts). sparseMask sets bit r·cols + c of a
+ * (rows + 1)·cols-bit map for the zeros of sparse(): in column c, a uniformly random k-subset of
  * the rows by Floyd's algorithm (Bentley & Floyd 1987), its j-th draw being splitmix64 output
  * c·rows + j of the mask key mix64(key XOR "SPARSEMK"), mapped to [0, j] by its top 53 bits.
+ * sparseApply zeroes the float32 elements [start, start + count) whose bits are set.
  */
-function sparseZeros(wi: WeightInit, key: Key, rows: number, cols: number, k: number): Float64Array {
-  const mk = keyFromBigInt(mix64(keyToBigInt(key) ^ SPARSE_DOMAIN));
-  const out = new Float64Array(k * cols);
-  let w = 0;
-  const chosen = new Set<number>();
-  for (let c = 0; c < cols; c++) {
-    chosen.clear();
-    for (let j = rows - k; j < rows; j++) {
-      const word = wi.core.splitmix64At(mk.lo, mk.hi, c * rows + j);
-      const t = Math.floor(Number(BigInt.asUintN(64, word) >> 11n) * 2 ** -53 * (j + 1));
-      chosen.add(chosen.has(t) ? j : t);
-    }
-    for (const r of chosen) out[w++] = r * cols + c;
-  }
-  return out.sort();
+interface SparseExports {
+  sparseMaskBytes(rows: number, cols: number): number;
+  sparseMask(bits: number, rows: number, cols: number, k: number, keyLo: number, keyHi: number): void;
+  sparseApply(out: number, bits: number, start: number, count: number): void;
 }
 
