@@ -3,7 +3,7 @@
 // sparse, truncated normal). Each is a method of the loaded instance (declaration merging
 // below), runs through WeightInit.produce and so supports seed, out, range and dtype.
 // docs/initializers.md maps every initializer of the four libraries onto these calls.
-import { outputType, type DType } from './dtype.js';
+import type { DType } from './dtype.js';
 import { FAN_OPTIONS, fansOf, type FanOptions } from './fans.js';
 import { calculateGain, NONLINEARITIES, type Nonlinearity } from './gain.js';
 import { WeightInit, type CommonOptions, type Kernel, type Shape } from './instance.js';
@@ -181,8 +181,7 @@ type Any = Tensor<TypedArray> | TypedArray;
 
 /** Runs one filler through produce() with the dtype's conversion. @internal */
 export function runKernel(wi: WeightInit, fn: string, shape: number[], o: Opts, kernel: Kernel): Any {
-  const type = outputType(fn, wi.core, o.dtype);
-  return type === undefined ? wi.produce({ fn, shape, opts: o, kernel }) : wi.produce({ fn, shape, opts: o, kernel, type });
+  return wi.produce({ fn, shape, opts: o, kernel });
 }
 
 /** Deterministic fillers do not draw: they must not advance the instance's key sequence. */

@@ -62,6 +62,7 @@ export interface FillRequest {
   readonly shape: number[];
   readonly opts: Record<string, unknown>;
   readonly kernel: Kernel;
+  /** A fixed output type (uint32); otherwise produce() reads the `dtype` option. */
   readonly type?: OutputType;
 }
 
@@ -79,11 +80,10 @@ export class WeightInit {
   #scratch = -1;
 
   /** @internal use `load()` or `loadSync()` */
-  constructor(core: CoreExports, opts: LoadOptions = {}, root: bigint) {
+  constructor(core: CoreExports, root: bigint) {
     this.core = core;
     this.heap = new Heap(core.memory, core.heapBase());
     this.#keys = new KeySequence(root);
-    void opts;
   }
 
   /** The root seed of this instance's key sequence (random unless `load({ seed })` fixed it). */
@@ -117,10 +117,7 @@ export class WeightInit {
     if (!Number.isFinite(Math.fround(high - low))) {
       throw new RangeError(`${fn}: high - low must be a finite float32, got low = ${show(low)}, high = ${show(high)}`);
     }
-    const k = this.core;
-    const type = outputType(fn, k, o.dtype);
-    const kernel: Kernel = (p, st, n, key) => k.fillUniform(p, st, n, key.lo, key.hi, low, high);
-    return this.produce({ fn, shape: s, opts: o, kernel, ...(type ? { type } : {}) });
+    return this.produce({ fn, shape: s, opts: o, kernel: this.uniformKernel(low, high) });
   }
 
   /**
@@ -135,8 +132,7 @@ export class WeightInit {
     const mean = f32(fn, 'mean', o.mean, 0);
     const std = f32(fn, 'std', o.std, 1);
     if (std < 0) throw new RangeError(`${fn}: std must be >= 0, got ${show(o.std)}`);
-    const type = outputType(fn, this.core, o.dtype);
-    return this.produce({ fn, shape: s, opts: o, kernel: this.normalKernel(mean, std), ...(type ? { type } : {}) });
+    return this.produce({ fn, shape: s, opts: o, kernel: this.normalKernel(mean, std) });
   }
 
   /** @internal the normal kernel with fixed mean and std, for initializers built on it. */
@@ -175,7 +171,8 @@ export class WeightInit {
    */
   produce(req: FillRequest): Tensor<TypedArray> | TypedArray {
     const { fn, shape, opts, kernel } = req;
-    const type = req.type ?? { info: FLOAT32 };
+    // the output type: fixed by the filler (uint32), else the `dtype` option (default float32)
+    const type = req.type ?? outputType(fn, this.core, opts.dtype) ?? { info: FLOAT32 };
     const size = sizeOf(shape);
     const [start, end] = checkRange(fn, opts.range, size);
     const n = end - start;
@@ -213,7 +210,6 @@ export class WeightInit {
   /** Fills a caller-owned array through the scratch buffer, chunk by chunk. */
   #intoArray(kernel: Kernel, type: OutputType, key: Key, start: number, end: number, out: TypedArray): void {
     const scratch = this.#scratchPtr();
-    const bytes = type.info.bytes;
     // conversions need a second scratch region right after the float32 one
     const conv = type.convert;
     const dst = conv === undefined ? scratch : scratch + CHUNK * 4;
@@ -223,7 +219,6 @@ export class WeightInit {
       const view = new type.info.array(this.core.memory.buffer, dst, c);
       out.set(view as never, s - start);
     });
-    void bytes;
   }
 
   /** Splits [start, end) at multiples of CHUNK in the global index space. */

@@ -136,10 +136,9 @@ function wholeKernel(wi: WeightInit, size: number, make: (dst: number, key: Key)
 }
 
 function run(wi: WeightInit, fn: string, shape: number[], o: Opts, size: number, make: (dst: number, key: Key) => void): Any {
-  const type = outputType(fn, wi.core, o.dtype);
   const { kernel, done } = wholeKernel(wi, size, make);
   try {
-    return type === undefined ? wi.produce({ fn, shape, opts: o, kernel }) : wi.produce({ fn, shape, opts: o, kernel, type });
+    return wi.produce({ fn, shape, opts: o, kernel });
   } finally {
     done();
   }

@@ -33,12 +33,12 @@ export async function loadFrom(builtIn: DefaultModule, opts?: LoadSourceOptions)
     }
     source = await builtIn();
   }
-  return new WeightInit(await instantiateCore(source), {}, root);
+  return new WeightInit(await instantiateCore(source), root);
 }
 
 export function loadSyncFrom(moduleOrBytes: WebAssembly.Module | ArrayBuffer | ArrayBufferView, opts?: LoadOptions): WeightInit {
   const fn = 'weightinit.loadSync';
   const o = checkOptionNames(fn, opts, ['seed']);
   const root = rootOf(fn, o);
-  return new WeightInit(instantiateCoreSync(moduleOrBytes), {}, root);
+  return new WeightInit(instantiateCoreSync(moduleOrBytes), root);
 }
