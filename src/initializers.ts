@@ -179,14 +179,9 @@ const COMMON = ['seed', 'out', 'range', 'dtype'];
 type Opts = Record<string, unknown>;
 type Any = Tensor<TypedArray> | TypedArray;
 
-/** Runs one filler through produce() with the dtype's conversion. @internal */
-export function runKernel(wi: WeightInit, fn: string, shape: number[], o: Opts, kernel: Kernel): Any {
-  return wi.produce({ fn, shape, opts: o, kernel });
-}
-
-/** Deterministic fillers do not draw: they must not advance the instance's key sequence. */
-function noDraw(o: Opts): Opts {
-  return o.seed === undefined ? { ...o, seed: 0 } : o;
+/** Runs one filler through produce(); `draws = false` for constants, which must not advance the key sequence. @internal */
+export function runKernel(wi: WeightInit, fn: string, shape: number[], o: Opts, kernel: Kernel, draws = true): Any {
+  return wi.produce({ fn, shape, opts: o, kernel, draws });
 }
 
 function f32View(wi: WeightInit, ptr: number, n: number): Float32Array {
@@ -394,17 +389,17 @@ proto.constant = function (shape, opts) {
   const v = o.value;
   if (typeof v !== 'number' && v !== undefined) throw new TypeError(`${fn}: value must be a number, got ${show(v)}`);
   const value = Math.fround((v as number | undefined) ?? 0); // NaN and ±Infinity are allowed, as in every library
-  return runKernel(this, fn, s, noDraw(o), constantKernel(this, value));
+  return runKernel(this, fn, s, o, constantKernel(this, value), false);
 };
 proto.zeros = function (shape, opts) {
   const fn = 'weightinit.zeros';
   const o = checkOptionNames(fn, opts, COMMON);
-  return runKernel(this, fn, checkShape(fn, shape), noDraw(o), constantKernel(this, 0));
+  return runKernel(this, fn, checkShape(fn, shape), o, constantKernel(this, 0), false);
 };
 proto.ones = function (shape, opts) {
   const fn = 'weightinit.ones';
   const o = checkOptionNames(fn, opts, COMMON);
-  return runKernel(this, fn, checkShape(fn, shape), noDraw(o), constantKernel(this, 1));
+  return runKernel(this, fn, checkShape(fn, shape), o, constantKernel(this, 1), false);
 };
 
 proto.eye = function (shape, opts) {
@@ -427,7 +422,7 @@ proto.eye = function (shape, opts) {
       if (idx >= start) view[idx - start] = gain;
     }
   };
-  return runKernel(this, fn, s, noDraw(o), kernel);
+  return runKernel(this, fn, s, o, kernel, false);
 };
 
 proto.dirac = function (shape, opts) {
@@ -473,7 +468,7 @@ proto.dirac = function (shape, opts) {
     view.fill(0);
     for (const idx of ones) if (idx >= start && idx < start + n) view[idx - start] = 1;
   };
-  return runKernel(this, fn, s, noDraw(o), kernel);
+  return runKernel(this, fn, s, o, kernel, false);
 };
 
 proto.sparse = function (shape, opts) {

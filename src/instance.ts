@@ -21,6 +21,8 @@ export interface CoreExports {
 export const BLOCK = 1024;
 /** Elements per chunk when filling a caller-owned array or converting dtypes (256 KiB of float32). */
 export const CHUNK = 64 * BLOCK;
+/** The key handed to fillers that draw nothing; its value never shows in their output. */
+const NO_KEY: Key = { lo: 0, hi: 0 };
 /** Largest count handed to one kernel call. */
 const MAX_CALL = 1 << 28;
 
@@ -64,6 +66,8 @@ export interface FillRequest {
   readonly kernel: Kernel;
   /** A fixed output type (uint32); otherwise produce() reads the `dtype` option. */
   readonly type?: OutputType;
+  /** false for fillers that draw nothing (constants): they must not advance the key sequence. */
+  readonly draws?: boolean;
 }
 
 export interface LoadOptions {
@@ -179,7 +183,7 @@ export class WeightInit {
     const out = opts.out === undefined ? undefined : checkOut(fn, opts.out, type.info.array, n);
     const key = opts.seed === undefined ? undefined : keyFromBigInt(parseSeed(fn, opts.seed));
     // validation done: from here on the call succeeds or fails only for lack of memory
-    const useKey = key ?? this.#keys.next();
+    const useKey = key ?? (req.draws === false ? NO_KEY : this.#keys.next());
     const resultShape = opts.range === undefined ? shape : [n];
     if (out !== undefined) {
       this.#intoArray(kernel, type, useKey, start, end, out);
