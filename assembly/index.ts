@@ -1,6 +1,12 @@
-// The one wasm module: every kernel is re-exported from here.
-export * from './rng';
-export * from './truncnormal';
-export * from './convert';
-export * from './orthogonal';
-export * from './sparse';
+// The one wasm module and its complete export list: exactly the kernels below, nothing else
+// (constants and @inline helpers of the kernel files stay internal). src/engine/abi.ts types
+// the same list, and test/abi.test.ts checks that the two agree.
+//
+// ABI: pointers and counts only. Kernels never allocate and never validate; the TypeScript
+// side does both. Fillers write elements [start, start + count) of a tensor's flat index
+// space at `out`, the key given as two uint32 halves.
+export { heapBase, fillU32, fillUniform, fillNormal, blockWords, splitmix64At } from './rng';
+export { fillTruncNormal, normalQuantile, normalUpperTail } from './truncnormal';
+export { f32ToF16, f32ToBf16, f32ToF64 } from './convert';
+export { orthoScratchBytes, orthonormalizeRows, transposeScale, scaleInPlace } from './orthogonal';
+export { sparseMaskBytes, sparseMask, sparseApply } from './sparse';

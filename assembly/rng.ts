@@ -219,24 +219,52 @@ export const MODE_NORMAL: i32 = 2;
 // Kernels. ABI: (out, start, count, keyLo, keyHi, params...) fills elements
 // [start, start + count) of the tensor's flat index space; out points at element `start`.
 
+// The block walk every kernel shares: the blocks that elements [start, start + count) touch,
+// in order, and for each the part [walkLo, walkHi) of the range inside it. Usage:
+//   walkBegin(start, count); while (walkNext()) { ... walkBlock, walkBlockStart, walkLo, walkHi ... }
+// Element i of the range is written at out + (i - walkFirst) * elementBytes.
+let walkEnd: u64 = 0;
+let walkNextBlock: u64 = 0;
+/** First element of the range. */
+export let walkFirst: u64 = 0;
+/** The current block's index and its first element (walkBlock · BLOCK). */
+export let walkBlock: u64 = 0;
+export let walkBlockStart: u64 = 0;
+/** The current block's part of the range: elements [walkLo, walkHi). */
+export let walkLo: u64 = 0;
+export let walkHi: u64 = 0;
+
+// @ts-ignore: decorator
+@inline export function walkBegin(start: f64, count: i32): void {
+  walkFirst = <u64>start;
+  walkEnd = walkFirst + <u64>count;
+  walkNextBlock = walkFirst / <u64>BLOCK;
+}
+
+// @ts-ignore: decorator
+@inline export function walkNext(): bool {
+  const bs = walkNextBlock * <u64>BLOCK;
+  if (bs >= walkEnd) return false;
+  walkBlock = walkNextBlock;
+  walkBlockStart = bs;
+  walkLo = bs > walkFirst ? bs : walkFirst;
+  const be = bs + <u64>BLOCK;
+  walkHi = be < walkEnd ? be : walkEnd;
+  walkNextBlock++;
+  return true;
+}
+
 // @ts-ignore: decorator
 @inline function fillRange(mode: i32, out: usize, start: f64, count: i32, keyLo: u32, keyHi: u32, p0: f32, p1: f32): void {
-  const first = <u64>start;
-  const end = first + <u64>count;
-  let b = first / <u64>BLOCK;
-  while (b * <u64>BLOCK < end) {
-    const bs = b * <u64>BLOCK;
-    const lo = bs > first ? bs : first;
-    const be = bs + <u64>BLOCK;
-    const hi = be < end ? be : end;
-    const dst = out + (<usize>(lo - first) << 2);
-    if (lo == bs && hi == be) {
-      genBlock(mode, dst, keyLo, keyHi, b, p0, p1);
+  walkBegin(start, count);
+  while (walkNext()) {
+    const dst = out + (<usize>(walkLo - walkFirst) << 2);
+    if (walkLo == walkBlockStart && walkHi == walkBlockStart + <u64>BLOCK) {
+      genBlock(mode, dst, keyLo, keyHi, walkBlock, p0, p1);
     } else {
-      genBlock(mode, SCRATCH, keyLo, keyHi, b, p0, p1);
-      memory.copy(dst, SCRATCH + (<usize>(lo - bs) << 2), <usize>(hi - lo) << 2);
+      genBlock(mode, SCRATCH, keyLo, keyHi, walkBlock, p0, p1);
+      memory.copy(dst, SCRATCH + (<usize>(walkLo - walkBlockStart) << 2), <usize>(walkHi - walkLo) << 2);
     }
-    b++;
   }
 }
 

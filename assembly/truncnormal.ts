@@ -15,9 +15,9 @@
 // h(x) = -ln Q(x) = x²/2 + ln√(2π) - ln R(x)  (R the Mills ratio; h' = 1/R) relative to α:
 //   t = Q(x)/Q(α) = 1 - u·(1 - Q(β)/Q(α)),  solve h(x) = h(α) - ln t
 // by Newton from x0 = √(α² - 2 ln t) (4 steps, fixed). β <= -30 is the mirror image.
-import { BLOCK, WORDS, blockWords } from './rng';
+import { WORDS, blockWords, walkBegin, walkBlock, walkBlockStart, walkFirst, walkHi, walkLo, walkNext } from './rng';
 import { millsRatio, normalQ } from './inline/ndtr';
-import { ndtri } from './inline/ndtri';
+import { A0, A1, A2, A3, A4, A5, A6, A7, B1, B2, B3, B4, B5, B6, B7, ndtri } from './inline/ndtri';
 
 const FAR: f64 = 30.0;
 const TWO_POW_M32: f64 = 2.3283064365386962890625e-10; // 2^-32
@@ -100,19 +100,19 @@ function setup(alpha: f64, beta: f64): void {
     return f64x2.splat(NaN);
   }
   const r = f64x2.sub(f64x2.splat(0.180625), f64x2.mul(q, q));
-  let num = f64x2.add(f64x2.mul(f64x2.splat(2.5090809287301226727e3), r), f64x2.splat(3.3430575583588128105e4));
-  num = f64x2.add(f64x2.mul(num, r), f64x2.splat(6.7265770927008700853e4));
-  num = f64x2.add(f64x2.mul(num, r), f64x2.splat(4.5921953931549871457e4));
-  num = f64x2.add(f64x2.mul(num, r), f64x2.splat(1.3731693765509461125e4));
-  num = f64x2.add(f64x2.mul(num, r), f64x2.splat(1.9715909503065514427e3));
-  num = f64x2.add(f64x2.mul(num, r), f64x2.splat(1.3314166789178437745e2));
-  num = f64x2.mul(f64x2.add(f64x2.mul(num, r), f64x2.splat(3.387132872796366608)), q);
-  let den = f64x2.add(f64x2.mul(f64x2.splat(5.2264952788528545610e3), r), f64x2.splat(2.8729085735721942674e4));
-  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(3.9307895800092710610e4));
-  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(2.1213794301586595867e4));
-  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(5.3941960214247511077e3));
-  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(6.8718700749205790830e2));
-  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(4.2313330701600911252e1));
+  let num = f64x2.add(f64x2.mul(f64x2.splat(A7), r), f64x2.splat(A6));
+  num = f64x2.add(f64x2.mul(num, r), f64x2.splat(A5));
+  num = f64x2.add(f64x2.mul(num, r), f64x2.splat(A4));
+  num = f64x2.add(f64x2.mul(num, r), f64x2.splat(A3));
+  num = f64x2.add(f64x2.mul(num, r), f64x2.splat(A2));
+  num = f64x2.add(f64x2.mul(num, r), f64x2.splat(A1));
+  num = f64x2.mul(f64x2.add(f64x2.mul(num, r), f64x2.splat(A0)), q);
+  let den = f64x2.add(f64x2.mul(f64x2.splat(B7), r), f64x2.splat(B6));
+  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(B5));
+  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(B4));
+  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(B3));
+  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(B2));
+  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(B1));
   den = f64x2.add(f64x2.mul(den, r), f64x2.splat(1.0));
   const zz = f64x2.div(num, den);
   return v128.bitselect(f64x2.neg(zz), zz, upper);
@@ -128,16 +128,13 @@ export function fillTruncNormal(
   mean: f64, std: f64, alpha: f64, beta: f64, lo: f32, hi: f32,
 ): void {
   setup(alpha, beta);
-  const first = <u64>start;
-  const end = first + <u64>count;
-  let b = first / <u64>BLOCK;
-  while (b * <u64>BLOCK < end) {
-    const bs = b * <u64>BLOCK;
-    const i0 = bs > first ? bs : first;
-    const be = bs + <u64>BLOCK;
-    const i1 = be < end ? be : end;
-    blockWords(WORDS, keyLo, keyHi, <f64>b);
-    let i = i0;
+  walkBegin(start, count);
+  while (walkNext()) {
+    const bs = walkBlockStart;
+    const first = walkFirst;
+    const i1 = walkHi;
+    blockWords(WORDS, keyLo, keyHi, <f64>walkBlock);
+    let i = walkLo;
     // pairs only pay off where some of the mass is central: Φ⁻¹'s central region is |z| < 1.4395
     if (gMode == 0 && alpha < 1.44 && beta > -1.44) {
       // two elements at a time: the central rational of Φ⁻¹ on f64x2 lanes (the same operations
@@ -170,7 +167,6 @@ export function fillTruncNormal(
       x = x > hi ? hi : x;
       store<f32>(out + (<usize>(i - first) << 2), x);
     }
-    b++;
   }
 }
 
@@ -180,8 +176,4 @@ export function normalQuantile(p: f64): f64 {
 }
 export function normalUpperTail(x: f64): f64 {
   return normalQ(x);
-}
-export function normalFarTailProbe(alpha: f64, beta: f64, u: f64): f64 {
-  setup(alpha, beta);
-  return farSample(u);
 }

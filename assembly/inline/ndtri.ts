@@ -10,19 +10,32 @@
 // probability pass it directly (never 1 - tiny), so deep tails keep full precision.
 // Coefficients: AS 241 Table (PPND16), decimal as published.
 
+// The central region's rational A(r)/B(r) (B0 = 1). Exported: the f64x2 pair path of the
+// truncated normal evaluates the same polynomials with these same constants, in the same
+// order, so both paths give the same bits.
+export const A0: f64 = 3.387132872796366608;
+export const A1: f64 = 1.3314166789178437745e2;
+export const A2: f64 = 1.9715909503065514427e3;
+export const A3: f64 = 1.3731693765509461125e4;
+export const A4: f64 = 4.5921953931549871457e4;
+export const A5: f64 = 6.7265770927008700853e4;
+export const A6: f64 = 3.3430575583588128105e4;
+export const A7: f64 = 2.5090809287301226727e3;
+export const B1: f64 = 4.2313330701600911252e1;
+export const B2: f64 = 6.8718700749205790830e2;
+export const B3: f64 = 5.3941960214247511077e3;
+export const B4: f64 = 2.1213794301586595867e4;
+export const B5: f64 = 3.9307895800092710610e4;
+export const B6: f64 = 2.8729085735721942674e4;
+export const B7: f64 = 5.2264952788528545610e3;
+
 // @ts-ignore: decorator
 @inline export function ndtri(p: f64): f64 {
   const q = p - 0.5;
   if (Math.abs(q) <= 0.425) {
     const r = 0.180625 - q * q;
-    const num =
-      (((((((2.5090809287301226727e3 * r + 3.3430575583588128105e4) * r + 6.7265770927008700853e4) * r +
-        4.5921953931549871457e4) * r + 1.3731693765509461125e4) * r + 1.9715909503065514427e3) * r +
-        1.3314166789178437745e2) * r + 3.387132872796366608) * q;
-    const den =
-      ((((((5.2264952788528545610e3 * r + 2.8729085735721942674e4) * r + 3.9307895800092710610e4) * r +
-        2.1213794301586595867e4) * r + 5.3941960214247511077e3) * r + 6.8718700749205790830e2) * r +
-        4.2313330701600911252e1) * r + 1.0;
+    const num = (((((((A7 * r + A6) * r + A5) * r + A4) * r + A3) * r + A2) * r + A1) * r + A0) * q;
+    const den = ((((((B7 * r + B6) * r + B5) * r + B4) * r + B3) * r + B2) * r + B1) * r + 1.0;
     return num / den;
   }
   let r = Math.sqrt(-Math.log(q < 0 ? p : 1.0 - p));
