@@ -1,6 +1,7 @@
 // One package, every runtime (issue 5). The tarball `npm pack` makes is installed into a
 // consumer folder outside the repo, and the same smoke suite (test/runtimes/smoke.mjs) runs in
-// Node ESM and CJS, Deno (no permissions), Bun, Chromium (plain module script, Vite build,
+// Node ESM and CJS (the Node running the tests, and Node 22, 24 and 26 at the versions pinned in
+// scripts/node-lines.json), Deno (no permissions), Bun, Chromium (plain module script, Vite build,
 // esbuild bundle), workerd through miniflare (first request included) and @edge-runtime/vm.
 // Every runtime must pass every check and produce the digests recorded in
 // test/runtimes/digest.json. A runtime that cannot start fails its test: nothing is skipped.
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { build as viteBuild } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, chromiumPage, packConsumer, parseSmoke, readJson, REPO, run, serveStatic, type Consumer, type SmokeResult, type StaticServer } from './runtimes/harness.js';
+import { label, NODE_LINES } from './runtimes/node-lines.js';
 
 const DIGEST_FILE = join(REPO, 'test', 'runtimes', 'digest.json');
 const RECORD = process.env.WEIGHTINIT_RECORD_DIGEST === '1';
@@ -61,7 +63,7 @@ afterAll(async () => {
 describe('the packed tarball in every runtime', () => {
   it('ships dist JS, types and core.wasm, without sources, tests or source maps; entries are runtime-neutral', async () => {
     const paths = consumer.files.map((f) => f.path);
-    for (const p of ['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/core.wasm', 'dist/wasm/entry-workerd.js', 'dist/wasm/entry-module.js', 'dist/wasm/entry-module.d.ts']) {
+    for (const p of ['package.json', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/core.wasm', 'dist/wasm/entry-workerd.js', 'dist/wasm/entry-module.js', 'dist/wasm/entry-module.d.ts']) {
       expect(paths, `tarball lacks ${p}`).toContain(p);
     }
     expect(paths.filter((p) => p.startsWith('src/') || p.startsWith('test/') || p.startsWith('assembly/') || p.endsWith('.map'))).toEqual([]);
@@ -97,6 +99,17 @@ describe('the packed tarball in every runtime', () => {
   it('Node: "weightinit/module" with a caller-supplied WebAssembly.Module', async () => {
     accept('node-module', parseSmoke(await node(['apps/node-module.mjs'], consumer.dir), 'node apps/node-module.mjs'));
   });
+
+  // the other supported Node lines, same tarball, same apps
+  for (const l of NODE_LINES) {
+    for (const [kind, app, what] of [['esm', 'apps/cli.mjs', 'import'], ['cjs', 'apps/cli.cjs', 'require']] as const) {
+      it(`${label(l)} ${kind === 'esm' ? 'ESM' : 'CommonJS'}: ${what} "weightinit"`, async () => {
+        const res = parseSmoke(await run(l.bin, [app], { cwd: consumer.dir, env: l.env(), timeoutMs: 60_000 }), `${l.bin} ${app}`);
+        expect(l.matches(`v${res.runtime.replace(/^node /, '')}`), `${res.runtime} is not ${label(l)}`).toBe(true);
+        accept(`node${l.line}-${kind}`, res);
+      });
+    }
+  }
 
   it('Deno, with no permissions granted', async () => {
     const r = await run(join(BIN, 'deno'), ['run', '--no-prompt', '--no-lock', '--quiet', 'apps/cli.mjs'], {
@@ -263,6 +276,7 @@ export async function main(bytes: ArrayBuffer, module: Parameters<typeof loadSyn
 
   it('determinism: every runtime produced the same digests, equal to test/runtimes/digest.json', () => {
     const expected = ['node-esm', 'node-cjs', 'node-module', 'deno', 'bun', 'chromium-plain', 'chromium-vite', 'chromium-esbuild', 'workerd', 'workerd-module', 'edge-vm', 'edge-vm-module'];
+    expected.push(...NODE_LINES.flatMap((l) => [`node${l.line}-esm`, `node${l.line}-cjs`]));
     expect([...results.keys()].sort(), 'runtimes that reported').toEqual([...expected].sort());
     const first = results.get('node-esm')!.digests;
     for (const [name, r] of results) expect(r.digests, `${name} vs node-esm`).toEqual(first);
