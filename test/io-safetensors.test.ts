@@ -156,6 +156,25 @@ describe('writeSafetensors', () => {
     expect(py.file_bytes).toBe(py.data_start + off);
   });
 
+  it('the Python reader is a real check: it rejects a misaligned data section, a gap and a wrong size', () => {
+    const file = (json: string, data: number, pad: boolean) => {
+      const h = Buffer.from(json);
+      const n = pad ? h.length + ((8 - (h.length % 8)) % 8) : h.length;
+      const b = Buffer.alloc(8 + n + data, 0x20);
+      b.writeBigUInt64LE(BigInt(n), 0);
+      h.copy(b, 8);
+      const p = join(dir, `bad${Math.random().toString(36).slice(2)}.safetensors`);
+      writeFileSync(p, b);
+      return p;
+    };
+    const w3 = '{"w":{"dtype":"U8","shape":[3],"data_offsets":[0,3]}}';
+    expect((8 + Buffer.byteLength(w3)) % 8).not.toBe(0);
+    expect(() => runPython('read_safetensors.py', [file(w3, 3, false)])).toThrow(/not a multiple of 8/);
+    expect(() => runPython('read_safetensors.py', [file('{"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}', 2, true)])).toThrow(/not contiguous/);
+    expect(() => runPython('read_safetensors.py', [file('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,2]}}', 2, true)])).toThrow(/2 bytes for shape \[1\] of F32/);
+    expect(runPython<{ tensors: unknown[] }>('read_safetensors.py', [file(w3, 3, true)]).tensors.length).toBe(1);
+  });
+
   it('chunk sizes smaller than a tensor and not multiples of the element size give the same file', async () => {
     const ref = join(dir, 'ref.safetensors');
     await writeSafetensors(ref, sources(CASES));

@@ -11,7 +11,7 @@ tensors are in data (offset) order; sha256 is of the tensor's raw bytes; mean an
 (population, float64) of its values, null for a tensor with no elements. Any violation of the
 format is printed to stderr and the exit status is 1.
 
-Usage: read_safetensors.py FILE
+Usage: read_safetensors.py FILE [FILE ...]   (several files: a JSON array, one object each)
 """
 import hashlib
 import json
@@ -37,8 +37,11 @@ DTYPES = {
 }
 
 
+CURRENT = [""]  # the file being read, for error messages
+
+
 def fail(msg):
-    print(f"read_safetensors.py: {msg}", file=sys.stderr)
+    print(f"read_safetensors.py: {CURRENT[0]}: {msg}", file=sys.stderr)
     sys.exit(1)
 
 
@@ -51,7 +54,8 @@ def pairs_no_duplicates(pairs):
     return seen
 
 
-def main(path):
+def main(path, out):
+    CURRENT[0] = path
     with open(path, "rb") as f:
         blob = f.read()
     if len(blob) < 8:
@@ -125,17 +129,20 @@ def main(path):
             "mean": float(values.mean()) if count else None,
             "std": float(values.std()) if count else None,
         })
-    json.dump({
+    out.append({
         "header_length": n,
         "data_start": data_start,
         "file_bytes": len(blob),
         "metadata": metadata,
         "key_order": key_order,
         "tensors": tensors,
-    }, sys.stdout)
+    })
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        fail("usage: read_safetensors.py FILE")
-    main(sys.argv[1])
+    if len(sys.argv) < 2:
+        fail("usage: read_safetensors.py FILE [FILE ...]")
+    results = []
+    for p in sys.argv[1:]:
+        main(p, results)
+    json.dump(results[0] if len(sys.argv) == 2 else results, sys.stdout)
