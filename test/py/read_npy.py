@@ -9,7 +9,7 @@ with numpy.lib.format to report its version and where the data starts. Prints on
 resaved_identical says whether numpy.save of the loaded array produces exactly the file's
 bytes. Any error goes to stderr with exit status 1.
 
-Usage: read_npy.py FILE
+Usage: read_npy.py FILE [FILE ...]   (several files: a JSON array, one object each)
 """
 import hashlib
 import io
@@ -20,7 +20,7 @@ import numpy as np
 from numpy.lib import format as npformat
 
 
-def main(path):
+def main(path, results):
     with open(path, "rb") as f:
         blob = f.read()
     with open(path, "rb") as f:
@@ -38,7 +38,7 @@ def main(path):
     values = arr.astype(np.float64)
     out = io.BytesIO()
     np.save(out, arr)
-    json.dump({
+    results.append({
         "version": list(version),
         "descr": npformat.dtype_to_descr(dtype),
         "fortran_order": bool(fortran),
@@ -48,11 +48,18 @@ def main(path):
         "mean": float(values.mean()) if arr.size else None,
         "std": float(values.std()) if arr.size else None,
         "resaved_identical": out.getvalue() == blob,
-    }, sys.stdout)
+    })
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        print("usage: read_npy.py FILE", file=sys.stderr)
+    if len(sys.argv) < 2:
+        print("usage: read_npy.py FILE [FILE ...]", file=sys.stderr)
         sys.exit(1)
-    main(sys.argv[1])
+    results = []
+    for p in sys.argv[1:]:
+        try:
+            main(p, results)
+        except Exception as e:
+            print(f"read_npy.py: {p}: {e}", file=sys.stderr)
+            sys.exit(1)
+    json.dump(results[0] if len(sys.argv) == 2 else results, sys.stdout)
