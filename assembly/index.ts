@@ -10,3 +10,4 @@ export { fillTruncNormal, normalQuantile, normalUpperTail } from './truncnormal'
 export { f32ToF16, f32ToBf16, f32ToF64 } from './convert';
 export { orthoScratchBytes, orthonormalizeRows, transposeScale, scaleInPlace } from './orthogonal';
 export { sparseMaskBytes, sparseMask, sparseApply } from './sparse';
+export { labLinearForward, labLinearBackwardInput, labLinearBackwardWeight, labColumnSums, labAxpy, labMul, labActivate, labActDerivative } from './lab';
