@@ -1,46 +1,57 @@
 // Output element types. Every initializer draws float32 values; other dtypes are those values
 // converted in the kernel (float16/bfloat16: round to nearest, ties to even; float64: widened,
 // exact). So switching dtype never changes the draw, only its precision.
-import type { CoreExports, OutputType } from './instance.js';
-import type { DTypeInfo } from './tensor.js';
-import { FLOAT32 } from './tensor.js';
-import { show } from './validate.js';
+//
+//   dtype       Tensor.data                                          accepted as `out`
+//   float32     Float32Array                                         Float32Array
+//   float64     Float64Array                                         Float64Array
+//   float16     Float16Array where the runtime has one               Float16Array or Uint16Array
+//               (Node 24+, Deno, Bun, recent browsers), else the      (both hold the same bits)
+//               bit patterns as Uint16Array
+//   bfloat16    the bit patterns as Uint16Array (no typed array      Uint16Array
+//               exists for it anywhere)
+import type { DTypeInfo, TypedArray } from './tensor.js';
 
 export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16';
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'float16', 'bfloat16'];
 
-type F16Ctor = DTypeInfo['array'];
-/** The runtime's Float16Array if it has one (Node 24+, recent browsers), else undefined. */
-const Float16Ctor = (globalThis as unknown as { Float16Array?: F16Ctor }).Float16Array;
-
-export const FLOAT64: DTypeInfo<Float64Array> = { name: 'float64', bytes: 8, array: Float64Array };
-/** float16: a Float16Array view where the runtime has one, else the raw bit patterns as Uint16Array. */
-export const FLOAT16: DTypeInfo = { name: 'float16', bytes: 2, array: Float16Ctor ?? Uint16Array };
-/** bfloat16 has no typed array anywhere: raw bit patterns (the high half of a float32). */
-export const BFLOAT16: DTypeInfo<Uint16Array> = { name: 'bfloat16', bytes: 2, array: Uint16Array };
-
-interface ConvertExports {
-  f32ToF16(src: number, dst: number, count: number): void;
-  f32ToBf16(src: number, dst: number, count: number): void;
-  f32ToF64(src: number, dst: number, count: number): void;
+/** The array type of each dtype's data. */
+export interface DTypeArrays {
+  float32: Float32Array;
+  float64: Float64Array;
+  /** Float16Array where the runtime has it, else Uint16Array bit patterns. */
+  float16: Float16Array | Uint16Array;
+  bfloat16: Uint16Array;
 }
 
-/** Validates a dtype option and returns how produce() writes it (undefined: float32). */
-export function outputType(fn: string, core: CoreExports, dtype: unknown): OutputType | undefined {
-  if (dtype === undefined || dtype === 'float32') return undefined;
-  const k = core as unknown as ConvertExports;
-  switch (dtype) {
-    case 'float64':
-      return { info: FLOAT64, convert: (s, d, n) => k.f32ToF64(s, d, n) };
-    case 'float16':
-      return { info: FLOAT16, convert: (s, d, n) => k.f32ToF16(s, d, n) };
-    case 'bfloat16':
-      return { info: BFLOAT16, convert: (s, d, n) => k.f32ToBf16(s, d, n) };
-    default:
-      throw new (typeof dtype === 'string' ? RangeError : TypeError)(
-        `${fn}: dtype must be one of ${DTYPES.map((d) => JSON.stringify(d)).join(', ')}, got ${show(dtype)}`,
-      );
+/** The array type of `data` for a dtype; a union where the dtype is not a literal. */
+export type ArrayOf<D> = D extends keyof DTypeArrays ? DTypeArrays[D] : Float32Array;
+
+type Ctor = DTypeInfo['array'];
+/** The runtime's Float16Array if it has one, else undefined. */
+export const Float16Ctor: Ctor | undefined = (globalThis as { Float16Array?: Ctor }).Float16Array;
+
+export const FLOAT32: DTypeInfo<Float32Array> = { name: 'float32', bytes: 4, array: Float32Array, outKinds: ['Float32Array'] };
+export const FLOAT64: DTypeInfo<Float64Array> = { name: 'float64', bytes: 8, array: Float64Array, outKinds: ['Float64Array'] };
+export const FLOAT16: DTypeInfo = {
+  name: 'float16',
+  bytes: 2,
+  array: Float16Ctor ?? Uint16Array,
+  outKinds: Float16Ctor === undefined ? ['Uint16Array'] : ['Float16Array', 'Uint16Array'],
+};
+export const BFLOAT16: DTypeInfo<Uint16Array> = { name: 'bfloat16', bytes: 2, array: Uint16Array, outKinds: ['Uint16Array'] };
+export const UINT32: DTypeInfo<Uint32Array> = { name: 'uint32', bytes: 4, array: Uint32Array, outKinds: ['Uint32Array'] };
+
+export const DTYPE_INFO: Readonly<Record<DType, DTypeInfo>> = { float32: FLOAT32, float64: FLOAT64, float16: FLOAT16, bfloat16: BFLOAT16 };
+
+/** This realm's constructor for a typed array kind (by tag), to copy into an `out` of that kind. */
+export function arrayOfKind(kind: string): { new (buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray } {
+  switch (kind) {
+    case 'Float32Array': return Float32Array;
+    case 'Float64Array': return Float64Array;
+    case 'Uint16Array': return Uint16Array;
+    case 'Uint32Array': return Uint32Array;
+    case 'Float16Array': return Float16Ctor!;
+    default: throw new Error(`weightinit: internal error, no array kind ${kind}`);
   }
 }
-
-export { FLOAT32 };

@@ -1,6 +1,6 @@
 // Fan computation: how many inputs feed one output unit (fan_in) and how many outputs one input
 // feeds (fan_out), for the weight layouts of PyTorch, TensorFlow/Keras and JAX.
-import { show } from './validate.js';
+import { choice, readOptions, readShape, show, showList } from './init/options.js';
 
 /**
  * Where the input and output axes of a weight tensor are.
@@ -11,7 +11,7 @@ export type Layout = 'torch' | 'tf';
 export const LAYOUTS: readonly Layout[] = ['torch', 'tf'];
 
 export interface FanOptions {
-  /** Weight layout (default `'torch'`). Ignored when `inAxis`/`outAxis` are given. */
+  /** Weight layout (default `'torch'`, or the instance's `load({ layout })`). Not together with `inAxis`/`outAxis`/`batchAxis`. */
   layout?: Layout;
   /** JAX-style explicit input axis or axes (negative counts from the end). Default -2 when `outAxis` is given. */
   inAxis?: number | readonly number[];
@@ -21,7 +21,7 @@ export interface FanOptions {
   batchAxis?: number | readonly number[];
 }
 
-export const FAN_OPTIONS: readonly string[] = ['layout', 'inAxis', 'outAxis', 'batchAxis'];
+export const FAN_OPTIONS = ['layout', 'inAxis', 'outAxis', 'batchAxis'] as const;
 
 export interface Fans {
   /** Inputs per output unit: in · receptive field. */
@@ -30,6 +30,17 @@ export interface Fans {
   readonly fanOut: number;
   /** Product of the kernel (non-in, non-out, non-batch) dimensions; 1 for a matrix. */
   readonly receptiveField: number;
+}
+
+/** The layout option: 'torch' or 'tf'; `dflt` when absent. */
+export function readLayout(fn: string, v: unknown, dflt: Layout = 'torch'): Layout {
+  const layoutDoc = ['torch', 'tf'] as const;
+  try {
+    return choice(fn, 'layout', v, layoutDoc, dflt);
+  } catch (e) {
+    const E = e instanceof RangeError ? RangeError : TypeError;
+    throw new E(`${fn}: layout must be one of "torch" ([out, in, ...kernel]), "tf" ([...kernel, in, out]), got ${show(v)}`);
+  }
 }
 
 function prod(a: readonly number[]): number {
@@ -44,18 +55,19 @@ function axes(fn: string, name: string, v: unknown, rank: number, dflt: readonly
   if (list === undefined) throw new TypeError(`${fn}: ${name} must be an integer axis or an array of axes, got ${show(v)}`);
   return list.map((a) => {
     if (typeof a !== 'number' || !Number.isInteger(a) || a < -rank || a >= rank) {
-      throw new RangeError(`${fn}: ${name} must hold integer axes in [${-rank}, ${rank - 1}] for a ${rank}-D shape, got ${show(v)}`);
+      throw new (typeof a === 'number' ? RangeError : TypeError)(
+        `${fn}: ${name} must hold integer axes in [${-rank}, ${rank - 1}] for a ${rank}-D shape, got ${typeof v === 'number' ? show(v) : showList(list)}`,
+      );
     }
     return a < 0 ? a + rank : a;
   });
 }
 
 /**
- * The fans of a weight shape (no validation of the shape's entries: callers pass checked shapes).
- * @internal
+ * The fans of a read shape under read options (`layout` defaulting to `dflt`).
+ * Callers pass shapes and options that went through readShape/readOptions.
  */
-export function fansOf(fn: string, shape: readonly number[], opts: FanOptions | Record<string, unknown>): Fans {
-  const o = opts as Record<string, unknown>;
+export function fansOf(fn: string, shape: readonly number[], o: Readonly<Record<string, unknown>>, dflt: Layout = 'torch'): Fans {
   const rank = shape.length;
   const explicit = o.inAxis !== undefined || o.outAxis !== undefined || o.batchAxis !== undefined;
   if (explicit) {
@@ -63,7 +75,7 @@ export function fansOf(fn: string, shape: readonly number[], opts: FanOptions | 
       throw new TypeError(`${fn}: give either layout or inAxis/outAxis/batchAxis, not both (got layout ${show(o.layout)})`);
     }
     if (rank < 2) {
-      throw new RangeError(`${fn}: cannot compute fan_in and fan_out of a ${rank}-D shape ${show(shape)} with inAxis/outAxis: at least 2 dimensions are needed`);
+      throw new RangeError(`${fn}: cannot compute fan_in and fan_out of a ${rank}-D shape ${showList(shape)} with inAxis/outAxis: at least 2 dimensions are needed`);
     }
     const ia = axes(fn, 'inAxis', o.inAxis, rank, [rank - 2]);
     const oa = axes(fn, 'outAxis', o.outAxis, rank, [rank - 1]);
@@ -73,16 +85,10 @@ export function fansOf(fn: string, shape: readonly number[], opts: FanOptions | 
       throw new RangeError(`${fn}: inAxis, outAxis and batchAxis must name distinct axes, got inAxis ${show(o.inAxis ?? -2)}, outAxis ${show(o.outAxis ?? -1)}, batchAxis ${show(o.batchAxis ?? [])}`);
     }
     const pick = (list: number[]) => prod(list.map((i) => shape[i]!));
-    const inSize = pick(ia);
-    const outSize = pick(oa);
-    const rest = shape.filter((_, i) => !all.includes(i));
-    const rf = prod(rest);
-    return { fanIn: inSize * rf, fanOut: outSize * rf, receptiveField: rf };
+    const rf = prod(shape.filter((_, i) => !all.includes(i)));
+    return { fanIn: pick(ia) * rf, fanOut: pick(oa) * rf, receptiveField: rf };
   }
-  const layout = o.layout ?? 'torch';
-  if (layout !== 'torch' && layout !== 'tf') {
-    throw new RangeError(`${fn}: layout must be one of "torch" ([out, in, ...kernel]), "tf" ([...kernel, in, out]), got ${show(layout)}`);
-  }
+  const layout = readLayout(fn, o.layout, dflt);
   if (layout === 'tf') {
     // Keras compute_fans: a scalar counts as 1 x 1, a vector of n as n in, n out
     if (rank === 0) return { fanIn: 1, fanOut: 1, receptiveField: 1 };
@@ -92,7 +98,7 @@ export function fansOf(fn: string, shape: readonly number[], opts: FanOptions | 
   }
   if (rank < 2) {
     throw new RangeError(
-      `${fn}: cannot compute fan_in and fan_out of a ${rank}-D shape ${show(shape)}: the "torch" layout [out, in, ...kernel] needs at least 2 dimensions ` +
+      `${fn}: cannot compute fan_in and fan_out of a ${rank}-D shape ${showList(shape)}: the "torch" layout [out, in, ...kernel] needs at least 2 dimensions ` +
         '(use layout: "tf" for the Keras convention, where a 1-D shape of n has fan_in = fan_out = n)',
     );
   }
@@ -115,19 +121,6 @@ export function fansOf(fn: string, shape: readonly number[], opts: FanOptions | 
  */
 export function computeFans(shape: readonly number[], opts?: FanOptions): Fans {
   const fn = 'weightinit.computeFans';
-  if (opts !== undefined && (opts === null || typeof opts !== 'object' || Array.isArray(opts))) {
-    throw new TypeError(`${fn}: options must be an object, got ${show(opts)}`);
-  }
-  for (const k of Object.keys(opts ?? {})) {
-    if (!FAN_OPTIONS.includes(k)) {
-      throw new TypeError(`${fn}: unknown option ${JSON.stringify(k)}; valid options are ${FAN_OPTIONS.map((a) => JSON.stringify(a)).join(', ')}`);
-    }
-  }
-  if (!Array.isArray(shape)) throw new TypeError(`${fn}: shape must be an array of non-negative integers, got ${show(shape)}`);
-  shape.forEach((d, i) => {
-    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-      throw new RangeError(`${fn}: shape[${i}] must be a non-negative integer, got ${show(d)} in shape ${show(shape)}`);
-    }
-  });
-  return fansOf(fn, shape, opts ?? {});
+  const o = readOptions(fn, opts, FAN_OPTIONS);
+  return fansOf(fn, readShape(fn, shape), o);
 }

@@ -1,5 +1,5 @@
 // calculateGain: PyTorch's table of recommended gains (torch.nn.init.calculate_gain).
-import { show } from './validate.js';
+import { show } from './init/show.js';
 
 /** Nonlinearity names, as PyTorch spells them. */
 export type Nonlinearity =
@@ -32,6 +32,9 @@ export const DEFAULT_NEGATIVE_SLOPE = 0.01;
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   const fn = 'weightinit.calculateGain';
+  if (typeof nonlinearity !== 'string') {
+    throw new TypeError(`${fn}: nonlinearity must be one of ${NONLINEARITIES.map((n) => JSON.stringify(n)).join(', ')}, got ${show(nonlinearity)}`);
+  }
   switch (nonlinearity) {
     case 'linear':
     case 'conv1d':

@@ -1,14 +1,34 @@
 // weightinit: the public surface, nothing else.
-import type { LoadOptions, WeightInit } from './instance.js';
 import { inlineModule } from './wasm/inline.js';
 import { loadFrom, loadSyncFrom, type LoadSourceOptions } from './wasm/loaders.js';
+import type { LoadOptions, WeightInit } from './weightinit.js';
 
-export { WeightInit, BLOCK } from './instance.js';
-export type { CommonOptions, LoadOptions, NormalOptions, Seed, Shape, UniformOptions, Uint32Options } from './instance.js';
+export { WeightInit } from './weightinit.js';
+export type { LoadOptions } from './weightinit.js';
+export type { LoadSourceOptions } from './wasm/loaders.js';
+export type { WasmSource } from './wasm/load.js';
 export { Tensor } from './tensor.js';
 export type { TypedArray } from './tensor.js';
-export type { WasmSource } from './wasm/load.js';
-export type { LoadSourceOptions } from './wasm/loaders.js';
+export type { DType, DTypeArrays, ArrayOf } from './dtype.js';
+export type { CommonOptions, InitOptions, Result, Seed, Shape } from './init/common.js';
+export type { NormalOptions, UniformOptions, Uint32Options } from './init/basic.js';
+export { TRUNC2_STD } from './init/variance.js';
+export type {
+  Distribution, FanMode, GlorotNormalOptions, GlorotOptions, HeNormalOptions, HeOptions, LecunNormalOptions,
+  LecunUniformOptions, VarianceScalingOptions,
+} from './init/variance.js';
+export type { TruncatedNormalOptions } from './init/truncated.js';
+export type { ConstantOptions, DiracOptions, EyeOptions, SparseOptions } from './init/structured.js';
+export type { DeltaOrthogonalOptions, OrthogonalOptions } from './init/orthogonal.js';
+export { computeFans } from './fans.js';
+export type { FanOptions, Fans, Layout } from './fans.js';
+export { calculateGain } from './gain.js';
+export type { Nonlinearity } from './gain.js';
+export { Parameter } from './tutorial.js';
+export type { ParameterMethod, ParameterOptions } from './tutorial.js';
+
+/** Elements per generator block (docs/stream.md): values are a pure function of (key, parameters, index) block by block. */
+export const BLOCK = 1024;
 
 /**
  * Loads the wasm core and returns an instance with every initializer.
@@ -27,23 +47,3 @@ export function load(opts?: LoadSourceOptions): Promise<WeightInit> {
 export function loadSync(moduleOrBytes: WebAssembly.Module | ArrayBuffer | ArrayBufferView, opts?: LoadOptions): WeightInit {
   return loadSyncFrom(moduleOrBytes, opts);
 }
-
-// Initializers (issue 3): importing these modules adds their methods to WeightInit.
-import './initializers.js';
-import './parameter.js';
-export { computeFans } from './fans.js';
-export type { Fans, FanOptions, Layout } from './fans.js';
-export { calculateGain } from './gain.js';
-export type { Nonlinearity } from './gain.js';
-export type { DType } from './dtype.js';
-export { TRUNC2_STD } from './initializers.js';
-export type {
-  InitOptions, VarianceScalingOptions, GlorotOptions, GlorotNormalOptions, HeOptions, HeNormalOptions, LecunNormalOptions,
-  LecunUniformOptions, TruncatedNormalOptions, ConstantOptions, EyeOptions, DiracOptions, SparseOptions, FanMode, Distribution, Result,
-} from './initializers.js';
-export { Parameter } from './parameter.js';
-export type { ParameterMethod, ParameterOptions } from './parameter.js';
-
-// Orthogonal (issue 4): importing the module adds orthogonal / deltaOrthogonal to WeightInit.
-import './orthogonal.js';
-export type { OrthogonalOptions, DeltaOrthogonalOptions } from './orthogonal.js';

@@ -1,30 +1,62 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 // Tensor: a region of wasm memory with a shape, handed out as a live zero-copy view.
-import type { Heap } from './memory.js';
+// docs/memory.md says what each runtime does with a kept view and why nothing a program can
+// still read ever changes under it.
+import type { Heap } from './engine/heap.js';
 
-/** Element types a tensor can hold and the typed array its `data` view uses. */
+/** The typed arrays tensors and `out` targets use. */
+export type TypedArray = Float32Array | Float64Array | Uint16Array | Float16Array | Uint32Array;
+
+/** How a dtype is stored: element size, the array type of `data`, and the `out` kinds it accepts. */
 export interface DTypeInfo<A extends TypedArray = TypedArray> {
   readonly name: string;
   readonly bytes: number;
   readonly array: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A; new (length: number): A; readonly name: string };
+  /** Typed array kinds (their Symbol.toStringTag) accepted as `out`. */
+  readonly outKinds: readonly string[];
 }
 
-export type TypedArray = Float32Array | Float64Array | Uint16Array | Uint32Array | Int32Array | Uint8Array;
+/** What the backstop needs to know of a tensor the program dropped. */
+interface Region {
+  readonly heap: Heap;
+  readonly ptr: number;
+  /** Whether a view of the region (or its byteOffset) was ever handed out. */
+  exposed: boolean;
+}
 
-/** Backstop only: frees the wasm region of a tensor the program dropped without free(). */
-const registry: FinalizationRegistry<{ heap: Heap; ptr: number }> | undefined =
+/**
+ * Backstop only: reclaims the wasm region of a tensor the program dropped without free().
+ * A region no view ever saw is freed at once; one that was seen goes through Heap.release,
+ * which reuses it only when no view derived from it can read it any more.
+ */
+const registry: FinalizationRegistry<Region> | undefined =
   typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry(({ heap, ptr }) => {
-        heap.free(ptr);
+    ? new FinalizationRegistry((r) => {
+        if (r.exposed) r.heap.release(r.ptr);
+        else r.heap.free(r.ptr);
       })
     : undefined;
 
 /**
- * A hidden back-reference from every view `data` hands out to its tensor: while the user holds
- * the view, the tensor stays reachable, so the FinalizationRegistry backstop cannot free (and
- * reuse) memory under a live view. `wi.uniform(shape).data` is safe to keep.
+ * A hidden back-reference from every view `data` hands out to its tensor: while the program
+ * holds the view, the tensor stays reachable and the backstop does not run.
  */
 const OWNER: unique symbol = Symbol('weightinit.owner');
+
+/** Tensors made while a scope is open, innermost scope last (see WeightInit.scope). */
+const scopes: Set<Tensor<TypedArray>>[] = [];
+
+/** @internal */
+export function openScope(): Set<Tensor<TypedArray>> {
+  const s = new Set<Tensor<TypedArray>>();
+  scopes.push(s);
+  return s;
+}
+/** @internal */
+export function closeScope(s: Set<Tensor<TypedArray>>): void {
+  const i = scopes.lastIndexOf(s);
+  if (i >= 0) scopes.splice(i, 1);
+}
 
 export class Tensor<A extends TypedArray = Float32Array> {
   /** The tensor's shape (for a `range` result: `[end - start]`). */
@@ -35,24 +67,32 @@ export class Tensor<A extends TypedArray = Float32Array> {
   readonly size: number;
   readonly #heap: Heap;
   readonly #info: DTypeInfo<A>;
+  readonly #region: Region;
   #ptr: number;
   #view: A | undefined;
-  #token = {};
+  readonly #token = {};
 
-  /** @internal Tensors are made by the initializers, not by users. */
-  constructor(heap: Heap, ptr: number, shape: readonly number[], size: number, info: DTypeInfo<A>, dtypeName?: string) {
+  private constructor(heap: Heap, ptr: number, shape: readonly number[], size: number, info: DTypeInfo<A>) {
     this.#heap = heap;
     this.#ptr = ptr;
     this.shape = Object.freeze(shape.slice());
     this.size = size;
     this.#info = info;
-    this.dtype = dtypeName ?? info.name;
-    registry?.register(this, { heap, ptr }, this.#token);
+    this.dtype = info.name;
+    this.#region = { heap, ptr, exposed: false };
+    registry?.register(this, this.#region, this.#token);
+    scopes[scopes.length - 1]?.add(this as unknown as Tensor<TypedArray>);
   }
 
-  /** Byte offset of the data in wasm memory (for kernels and interop). */
+  /** @internal Tensors are made by the library, over a region it allocated. */
+  static adopt<A extends TypedArray>(heap: Heap, ptr: number, shape: readonly number[], size: number, info: DTypeInfo<A>): Tensor<A> {
+    return new Tensor(heap, ptr, shape, size, info);
+  }
+
+  /** Byte offset of the data in wasm memory (for kernels and interop such as WebGPU writeBuffer). */
   get byteOffset(): number {
     this.#check();
+    this.#region.exposed = true;
     return this.#ptr;
   }
 
@@ -61,26 +101,29 @@ export class Tensor<A extends TypedArray = Float32Array> {
   }
 
   /**
-   * A live, zero-copy view of the tensor's values in wasm memory. Re-derived whenever wasm
-   * memory grew (growth replaces the buffer and empties old views), so it never hands out a
-   * detached, length-0 view. Keep the tensor, not the view, if you allocate in between.
-   * Throws after free().
+   * A live, zero-copy view of the tensor's values in wasm memory, for a copy that happens now
+   * (a file write, a GPU upload). Re-derived whenever wasm memory grew, so it never hands out
+   * a detached view. Where the runtime has no resizable buffers (Node 20–24), a view you keep
+   * reads length 0 after the next allocation that grows memory: keep the tensor and read
+   * `data` again, or take an owned copy (`toArray()`, `take()`). Throws after free().
    */
   get data(): A {
     this.#check();
-    const buffer = this.#heap.memory.buffer;
-    const v = this.#view;
-    if (v === undefined || v.buffer !== buffer || (v.length === 0 && this.size !== 0)) {
-      const view = new this.#info.array(buffer, this.#ptr, this.size);
-      Object.defineProperty(view, OWNER, { value: this });
-      this.#view = view;
-    }
-    return this.#view!;
+    this.#region.exposed = true;
+    return this.#currentView();
   }
 
-  /** An owned copy of the values, independent of wasm memory. */
+  /** An owned copy of the values, independent of wasm memory (what a framework should keep). */
   toArray(): A {
-    return this.data.slice() as A;
+    this.#check();
+    return this.#currentView().slice() as A;
+  }
+
+  /** An owned copy of the values, and the tensor freed: the one-call hand-off to a framework. */
+  take(): A {
+    const copy = this.toArray();
+    this.free();
+    return copy;
   }
 
   /** True once free() was called. */
@@ -102,10 +145,18 @@ export class Tensor<A extends TypedArray = Float32Array> {
     this.free();
   }
 
+  #currentView(): A {
+    const buffer = this.#heap.memory.buffer;
+    const v = this.#view;
+    if (v === undefined || v.buffer !== buffer || (v.length === 0 && this.size !== 0)) {
+      const view = new this.#info.array(buffer, this.#ptr, this.size);
+      Object.defineProperty(view, OWNER, { value: this });
+      this.#view = view;
+    }
+    return this.#view!;
+  }
+
   #check(): void {
-    if (this.#ptr < 0) throw new Error('weightinit: this tensor was freed; its data is gone (use toArray() before free() to keep a copy)');
+    if (this.#ptr < 0) throw new Error('weightinit: this tensor was freed; its data is gone (use toArray() or take() to keep a copy)');
   }
 }
-
-export const FLOAT32: DTypeInfo<Float32Array> = { name: 'float32', bytes: 4, array: Float32Array };
-export const UINT32: DTypeInfo<Uint32Array> = { name: 'uint32', bytes: 4, array: Uint32Array };

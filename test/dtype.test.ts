@@ -1,8 +1,9 @@
 // float16 / bfloat16 / float64 output: the conversion kernels against an independent reference
 // (decode every pattern, pick the nearest by value in float64, ties to the even pattern), all
 // 65,536 patterns round-tripped, edge cases, and "dtype never changes the draw".
+import { engineOf } from '../src/engine/engine.js';
 import { describe, expect, it } from 'vitest';
-import type { WeightInit } from '../src/instance.js';
+import type { WeightInit } from '../src/weightinit.js';
 import { wi as shared } from './helpers/load.js';
 
 // ---- reference, written from the IEEE 754 definitions ----
@@ -70,17 +71,17 @@ interface Conv {
 }
 function convert(w: WeightInit, bits: Uint32Array, kind: 'f16' | 'bf16'): Uint16Array {
   const n = bits.length;
-  const src = w.heap.alloc(n * 4);
-  const dst = w.heap.alloc(n * 2);
+  const src = engineOf(w).heap.alloc(n * 4);
+  const dst = engineOf(w).heap.alloc(n * 2);
   try {
     new Uint32Array(w.memory.buffer, src, n).set(bits);
-    const k = w.core as unknown as Conv;
+    const k = engineOf(w).core as unknown as Conv;
     if (kind === 'f16') k.f32ToF16(src, dst, n);
     else k.f32ToBf16(src, dst, n);
     return new Uint16Array(w.memory.buffer, dst, n).slice();
   } finally {
-    w.heap.free(src);
-    w.heap.free(dst);
+    engineOf(w).heap.free(src);
+    engineOf(w).heap.free(dst);
   }
 }
 const f32 = new Float32Array(1);

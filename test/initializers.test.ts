@@ -2,7 +2,7 @@
 // × dtypes: shape, dtype, size, and std/bound against numbers worked out here from the papers'
 // formulas (fans written by hand per shape, not computed by the library).
 import { describe, expect, it } from 'vitest';
-import type { WeightInit } from '../src/instance.js';
+import type { WeightInit } from '../src/weightinit.js';
 import { wi as shared } from './helpers/load.js';
 import { ksTest, meanStd, phi } from './helpers/stats.js';
 

@@ -1,10 +1,10 @@
 // Orthogonal and delta-orthogonal initialization: orthogonality, gain, PyTorch reshaping, the
 // Haar distribution (fixed seeds), agreement with a float64 reference Gram-Schmidt on the same
 // Gaussian input, rank-deficient input, and bad input.
+import { engineOf } from '../src/engine/engine.js';
 import { describe, expect, it } from 'vitest';
 import { badInputCases } from './helpers/bad-input.js';
-import '../src/orthogonal.js';
-import { orthonormalizeRows } from '../src/orthogonal.js';
+import { orthonormalizeRows } from '../src/init/orthogonal.js';
 import { load, wi } from './helpers/load.js';
 import { erf as erfApprox, ksTest } from './helpers/stats.js';
 import { det, gramSchmidtRows64, orthogonalityError, transpose } from './orthogonal-reference.js';
@@ -141,12 +141,12 @@ describe('orthogonal: determinism and the common options', () => {
 
   it('leaves no wasm memory behind (work buffers are freed)', async () => {
     const w = await load({ seed: 1 });
-    const live = w.heap.liveCount;
+    const live = engineOf(w).heap.liveCount;
     w.orthogonal([200, 50], { seed: 1 }).free();
     w.orthogonal([50, 200], { seed: 1, out: new Float32Array(10_000) });
     w.deltaOrthogonal([16, 8, 3, 3], { seed: 1, dtype: 'float64' }).free();
     // the instance's one lazily made scratch buffer for out/dtype may now exist
-    expect(w.heap.liveCount).toBeLessThanOrEqual(live + 1);
+    expect(engineOf(w).heap.liveCount).toBeLessThanOrEqual(live + 1);
   });
 });
 
@@ -281,7 +281,7 @@ describe('orthogonal: rank-deficient input through the internal entry point', ()
       const w = await wi();
       const a = new Float32Array(k * n);
       for (let i = 0; i < k; i++) for (let x = 0; x < n; x++) a[i * n + x] = f(i, x);
-      const q = orthonormalizeRows(w, a, k, n);
+      const q = orthonormalizeRows(engineOf(w), a, k, n);
       expect(q.every(Number.isFinite)).toBe(true);
       expect(orthogonalityError(q, k, n)).toBeLessThanOrEqual(1e-6);
     });
@@ -293,7 +293,7 @@ describe('orthogonal: rank-deficient input through the internal entry point', ()
     const n = 9;
     const a = new Float32Array(k * n);
     for (let i = 0; i < a.length; i++) a[i] = Math.sin(i * 1.7) + (i % n === Math.floor(i / n) ? 2 : 0);
-    const q = orthonormalizeRows(w, a, k, n);
+    const q = orthonormalizeRows(engineOf(w), a, k, n);
     // R = Q Aᵀ is upper triangular... in row terms: q_i · a_j = 0 for j < i, > 0 for j = i
     for (let i = 0; i < k; i++) {
       for (let j = 0; j <= i; j++) {
@@ -355,9 +355,9 @@ describe('orthogonal: bad input', () => {
     ['negative dim', (w) => w.orthogonal([4, -2]), RangeError, /shape\[1\] must be a non-negative integer, got -2/],
     ['gain string', (w) => w.orthogonal([4, 4], { gain: '2' as never }), TypeError, /gain must be a number, got "2"/],
     ['gain NaN', (w) => w.orthogonal([4, 4], { gain: Number.NaN }), RangeError, /gain must be a finite number, got NaN/],
-    ['gain beyond float32', (w) => w.orthogonal([4, 4], { gain: 1e39 }), RangeError, /gain must be a finite float32/],
+    ['gain beyond float32', (w) => w.orthogonal([4, 4], { gain: 1e39 }), RangeError, /gain must be representable as a finite float32/],
     ['dtype', (w) => w.orthogonal([4, 4], { dtype: 'int8' as never }), RangeError, /dtype must be one of "float32", "float64", "float16", "bfloat16", got "int8"/],
-    ['unknown option', (w) => w.orthogonal([4, 4], { scale: 2 } as never), TypeError, /unknown option "scale"; valid options are "gain", "seed", "out", "range", "dtype"/],
+    ['unknown option', (w) => w.orthogonal([4, 4], { scale: 2 } as never), TypeError, /unknown option "scale"; valid options are "gain", "layout", "seed", "name", "out", "range", "dtype"/],
     ['bad seed', (w) => w.orthogonal([4, 4], { seed: -3 }), RangeError, /seed must be a non-negative safe integer.*got -3/],
     ['out length', (w) => w.orthogonal([4, 4], { out: new Float32Array(15) }), RangeError, /out has 15 elements, but 16 are to be written/],
     ['delta 2-D', (w) => w.deltaOrthogonal([4, 4]), RangeError, /weightinit\.deltaOrthogonal: shape must be 3-, 4- or 5-D.*got \[4, 4\] \(2-D\)/],

@@ -1,9 +1,10 @@
 // sparse()'s zero pattern (assembly/sparse.ts) against a plain-TS transcription of the rule:
 // in column c, Floyd's k-subset with draw j = splitmix64 output c·rows + j of the mask key
 // mix64(key XOR "SPARSEMK"), mapped to [0, j] by floor((word >>> 11)·2^-53·(j + 1)).
+import { engineOf } from '../src/engine/engine.js';
 import { describe, expect, it } from 'vitest';
-import type { WeightInit } from '../src/instance.js';
-import { mix64 } from '../src/seed.js';
+import type { WeightInit } from '../src/weightinit.js';
+import { mix64 } from '../src/engine/keys.js';
 import { wi as shared } from './helpers/load.js';
 
 const MASK64 = (1n << 64n) - 1n;
@@ -35,10 +36,10 @@ interface SparseCore {
 
 /** The zero indices the kernels produce: sparseApply on a buffer of ones. */
 function kernelZeros(w: WeightInit, key: bigint, rows: number, cols: number, k: number, start = 0, end = rows * cols): number[] {
-  const core = w.core as unknown as SparseCore;
-  const bits = w.heap.alloc(core.sparseMaskBytes(rows, cols));
+  const core = engineOf(w).core as unknown as SparseCore;
+  const bits = engineOf(w).heap.alloc(core.sparseMaskBytes(rows, cols));
   const n = end - start;
-  const buf = w.heap.alloc(Math.max(1, n) * 4);
+  const buf = engineOf(w).heap.alloc(Math.max(1, n) * 4);
   try {
     core.sparseMask(bits, rows, cols, k, Number(key & 0xffffffffn), Number(key >> 32n));
     new Float32Array(w.memory.buffer, buf, n).fill(1);
@@ -48,8 +49,8 @@ function kernelZeros(w: WeightInit, key: bigint, rows: number, cols: number, k: 
     for (let i = 0; i < n; i++) if (v[i] === 0) z.push(start + i);
     return z;
   } finally {
-    w.heap.free(bits);
-    w.heap.free(buf);
+    engineOf(w).heap.free(bits);
+    engineOf(w).heap.free(buf);
   }
 }
 
@@ -80,9 +81,9 @@ describe('sparse zero pattern', () => {
   it('sparse() zeroes exactly the rule positions and frees its scratch', async () => {
     const w = await shared();
     const [rows, cols] = [129, 70];
-    const live = w.heap.liveCount;
+    const live = engineOf(w).heap.liveCount;
     const t = w.sparse([rows, cols], { sparsity: 0.4, std: 1, seed: 12345 });
-    expect(w.heap.liveCount).toBe(live + 1); // only the tensor
+    expect(engineOf(w).heap.liveCount).toBe(live + 1); // only the tensor
     const d = t.toArray();
     const z: number[] = [];
     for (let i = 0; i < d.length; i++) if (d[i] === 0) z.push(i);

@@ -1,8 +1,9 @@
 // Truncated normal: the float64 Φ⁻¹ against the test helpers' erfc, fixed-seed KS tests of
 // the samples against the exact truncated CDF (tails included), bounds never left, bad input.
+import { engineOf } from '../src/engine/engine.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { WeightInit } from '../src/instance.js';
+import type { WeightInit } from '../src/weightinit.js';
 import { wi as shared } from './helpers/load.js';
 import { erfc, ksTest, meanStd } from './helpers/stats.js';
 
@@ -67,7 +68,7 @@ interface QuantileExports {
 
 describe('float64 Φ and Φ⁻¹ (kernel math)', () => {
   it('Q(x) matches the helpers’ erfc to 1e-11 relative (the helper’s own accuracy), both tails, |x| up to 37', async () => {
-    const k = (await shared()).core as unknown as QuantileExports;
+    const k = engineOf(await shared()).core as unknown as QuantileExports;
     for (let x = -8; x <= 37; x += 0.37) {
       const want = Q(x);
       expect(Math.abs(k.normalUpperTail(x) - want) / want, `x = ${x}`).toBeLessThan(1e-11);
@@ -76,7 +77,7 @@ describe('float64 Φ and Φ⁻¹ (kernel math)', () => {
     expect(k.normalUpperTail(-Infinity)).toBe(1);
   });
   it('Φ(Φ⁻¹(p)) = p to 1e-11 relative from p = 1e-300 to 1 - 1e-12', async () => {
-    const k = (await shared()).core as unknown as QuantileExports;
+    const k = engineOf(await shared()).core as unknown as QuantileExports;
     for (let e = -300; e <= -1; e += 0.5) {
       const p = 10 ** e;
       const z = k.normalQuantile(p);
@@ -190,7 +191,7 @@ describe('truncatedNormal: KS against the exact truncated CDF (fixed seeds, p > 
         (mean, std, a, width, seed) => {
           const b = a + width;
           if (!hasFloat32Inside(a, b)) {
-            expect(() => w.truncatedNormal([3], { mean, std, a, b, seed })).toThrow(/no float32 value lies in \[a, b\]/);
+            expect(() => w.truncatedNormal([3], { mean, std, a, b, seed })).toThrow(/no finite float32 value lies in \[a, b\]/);
             return;
           }
           const d = w.truncatedNormal([3000], { mean, std, a, b, seed }).toArray();
@@ -220,24 +221,24 @@ describe('truncatedNormal: bad input', () => {
   const bad: [string, (w: WeightInit) => unknown, typeof RangeError, RegExp][] = [
     ['a = b', (w) => w.truncatedNormal([3], { a: 1, b: 1 }), RangeError, /a must be less than b.*got a = 1, b = 1/],
     ['a > b', (w) => w.truncatedNormal([3], { a: 2, b: -2 }), RangeError, /a must be less than b/],
-    ['no float32 inside', (w) => w.truncatedNormal([3], { a: 1 + 1e-12, b: 1 + 2e-12 }), RangeError, /no float32 value lies in \[a, b\]/],
+    ['no float32 inside', (w) => w.truncatedNormal([3], { a: 1 + 1e-12, b: 1 + 2e-12 }), RangeError, /no finite float32 value lies in \[a, b\]/],
     ['NaN bound', (w) => w.truncatedNormal([3], { a: Number.NaN }), RangeError, /a must be a number \(or ±Infinity\), got NaN/],
     ['string bound', (w) => w.truncatedNormal([3], { b: '2' as never }), TypeError, /b must be a number/],
-    ['std 0', (w) => w.truncatedNormal([3], { std: 0 }), RangeError, /std must be > 0, got 0/],
+    ['std 0', (w) => w.truncatedNormal([3], { std: 0 }), RangeError, /std must be > 0 and at least the smallest positive float32 \(1.4e-45\), got 0/],
     ['std negative', (w) => w.truncatedNormal([3], { std: -1 }), RangeError, /std must be > 0/],
     ['mean infinite', (w) => w.truncatedNormal([3], { mean: Infinity }), RangeError, /mean must be a finite number/],
-    ['unknown option', (w) => w.truncatedNormal([3], { lower: 0 } as never), TypeError, /unknown option "lower"; valid options are "mean", "std", "a", "b", "seed", "out", "range", "dtype"/],
+    ['unknown option', (w) => w.truncatedNormal([3], { lower: 0 } as never), TypeError, /unknown option "lower"; valid options are "mean", "std", "a", "b", "seed", "name", "out", "range", "dtype"/],
     ['bad dtype', (w) => w.truncatedNormal([3], { dtype: 'int8' as never }), RangeError, /dtype must be one of "float32", "float64", "float16", "bfloat16", got "int8"/],
   ];
   for (const [label, f, type, msg] of bad) {
     it(label, async () => {
       const w = await shared();
-      const live = w.heap.liveCount;
+      const live = engineOf(w).heap.liveCount;
       const bytes = w.memory.buffer.byteLength;
       expect(() => f(w)).toThrow(type);
       expect(() => f(w)).toThrow(msg);
       expect(() => f(w)).toThrow(/^weightinit\.truncatedNormal: /);
-      expect(w.heap.liveCount).toBe(live);
+      expect(engineOf(w).heap.liveCount).toBe(live);
       expect(w.memory.buffer.byteLength).toBe(bytes);
     });
   }

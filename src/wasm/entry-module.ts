@@ -3,7 +3,7 @@
 // a host-compiled Module passed into a sandbox) or where you fetch `weightinit/core.wasm`
 // yourself: `load({ module })` or `loadSync(module)`. With a bundler, the inlined base64
 // of the default entry is tree-shaken away.
-import type { WeightInit } from '../instance.js';
+import type { WeightInit } from '../weightinit.js';
 import { loadFrom, type LoadSourceOptions } from './loaders.js';
 
 export * from '../index.js';

@@ -3,7 +3,7 @@
 // request, so core.wasm is imported as a module: the runtime compiles it at startup and the
 // first request only instantiates it. Same surface as 'weightinit'.
 import core from '../core.wasm';
-import type { WeightInit } from '../instance.js';
+import type { WeightInit } from '../weightinit.js';
 import { loadFrom, type LoadSourceOptions } from './loaders.js';
 
 export * from '../index.js';

@@ -1,10 +1,10 @@
 // Instantiation: from a compiled WebAssembly.Module, wasm bytes, or a fetch Response.
-// Plain WebAssembly API, no glue library: core.wasm imports nothing (release) or only
-// env.abort (debug builds), and every runtime we support has WebAssembly.instantiate.
+// Plain WebAssembly API, no glue library: core.wasm imports nothing (it is built without
+// assertions; env.abort is offered for safety), and every runtime we support has WebAssembly.instantiate.
 // A Module from another realm (e.g. @edge-runtime/vm, whose WebAssembly is not the host's)
 // fails `instanceof WebAssembly.Module`, so modules are recognised by their toString tag.
-import type { CoreExports } from '../instance.js';
-import { show } from '../validate.js';
+import { bindCore, type CoreExports } from '../engine/abi.js';
+import { show } from '../init/show.js';
 
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response | PromiseLike<Response>;
 
@@ -38,11 +38,7 @@ function bad(fn: string, v: unknown): TypeError {
 }
 
 function check(instance: WebAssembly.Instance): CoreExports {
-  const exports = instance.exports as Record<string, unknown>;
-  if (typeof exports.fillNormal !== 'function' || typeof exports.heapBase !== 'function') {
-    throw new TypeError('weightinit: the wasm module is not weightinit core.wasm (fillNormal/heapBase exports missing)');
-  }
-  return exports as unknown as CoreExports;
+  return bindCore(instance.exports);
 }
 
 /** Bytes as a BufferSource WebAssembly accepts (a view of any ArrayBuffer, copied only if shared). */
@@ -53,7 +49,16 @@ function bufferSource(v: ArrayBuffer | ArrayBufferView): BufferSource {
 
 export function instantiateCoreSync(source: unknown): CoreExports {
   if (isModule(source)) return check(new WebAssembly.Instance(source as WebAssembly.Module, imports()));
-  if (isBytes(source)) return check(new WebAssembly.Instance(new WebAssembly.Module(bufferSource(source)), imports()));
+  if (isBytes(source)) {
+    let module: WebAssembly.Module;
+    try {
+      module = new WebAssembly.Module(bufferSource(source));
+    } catch (err) {
+      if (/disallowed/i.test(String(err))) throw err; // the runtime forbids compiling bytes (workerd during a request)
+      throw new TypeError(`weightinit.loadSync: the bytes are not a valid WebAssembly module (expected weightinit's core.wasm): ${String(err)}`);
+    }
+    return check(new WebAssembly.Instance(module, imports()));
+  }
   throw bad('weightinit.loadSync', source);
 }
 
@@ -63,10 +68,21 @@ export async function instantiateCore(source: unknown): Promise<CoreExports> {
   if (isResponse(s)) {
     if (!s.ok) throw new TypeError(`weightinit.load: fetching the wasm failed: HTTP ${s.status} ${s.statusText} (${s.url})`);
     // instantiate from the bytes: streaming compilation needs the application/wasm content type
-    return check((await WebAssembly.instantiate(await s.arrayBuffer(), imports())).instance);
+    return check(await instantiateBytes(await s.arrayBuffer()));
   }
-  if (isBytes(s)) return check((await WebAssembly.instantiate(bufferSource(s), imports())).instance);
+  if (isBytes(s)) return check(await instantiateBytes(bufferSource(s)));
   throw bad('weightinit.load', s);
+}
+
+async function instantiateBytes(bytes: BufferSource): Promise<WebAssembly.Instance> {
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(bytes);
+  } catch (err) {
+    if (/disallowed/i.test(String(err))) throw err; // the runtime forbids compiling bytes (workerd during a request)
+    throw new TypeError(`weightinit.load: the bytes are not a valid WebAssembly module (expected weightinit's core.wasm): ${String(err)}`);
+  }
+  return WebAssembly.instantiate(module, imports());
 }
 
 /** Decodes base64 without Buffer (not every runtime has it). */

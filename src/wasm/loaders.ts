@@ -1,9 +1,10 @@
 // load/loadSync, shared by every entry point. Entries differ only in where the wasm comes
 // from when the caller passes none: the inlined base64 (default), the `.wasm` file imported
 // as a compiled Module (workerd), or nowhere (`weightinit/module`: the caller supplies it).
-import { WeightInit, type LoadOptions } from '../instance.js';
-import { parseSeed, randomRoot } from '../seed.js';
-import { checkOptionNames } from '../validate.js';
+import { parseSeed, randomRoot } from '../engine/keys.js';
+import { readLayout } from '../fans.js';
+import { readOptions, type Opts } from '../init/options.js';
+import { WeightInit, type LoadOptions } from '../weightinit.js';
 import { instantiateCore, instantiateCoreSync, type WasmSource } from './load.js';
 import './globals.js';
 
@@ -15,14 +16,14 @@ export interface LoadSourceOptions extends LoadOptions {
 /** An entry point's built-in wasm, or undefined where the caller must supply it. */
 export type DefaultModule = (() => WebAssembly.Module | Promise<WebAssembly.Module>) | undefined;
 
-function rootOf(fn: string, o: Record<string, unknown>): bigint {
-  return o.seed === undefined ? randomRoot() : parseSeed(fn, o.seed);
+function instanceOptions(fn: string, o: Opts): { root: bigint; layout: ReturnType<typeof readLayout> } {
+  return { root: o.seed === undefined ? randomRoot() : parseSeed(fn, o.seed), layout: readLayout(fn, o.layout) };
 }
 
 export async function loadFrom(builtIn: DefaultModule, opts?: LoadSourceOptions): Promise<WeightInit> {
   const fn = 'weightinit.load';
-  const o = checkOptionNames(fn, opts, ['seed', 'module']);
-  const root = rootOf(fn, o);
+  const o = readOptions(fn, opts, ['seed', 'layout', 'module']);
+  const { root, layout } = instanceOptions(fn, o);
   let source = o.module as WasmSource | undefined;
   if (source === undefined) {
     if (builtIn === undefined) {
@@ -33,12 +34,12 @@ export async function loadFrom(builtIn: DefaultModule, opts?: LoadSourceOptions)
     }
     source = await builtIn();
   }
-  return new WeightInit(await instantiateCore(source), root);
+  return new WeightInit(await instantiateCore(source), root, layout);
 }
 
 export function loadSyncFrom(moduleOrBytes: WebAssembly.Module | ArrayBuffer | ArrayBufferView, opts?: LoadOptions): WeightInit {
   const fn = 'weightinit.loadSync';
-  const o = checkOptionNames(fn, opts, ['seed']);
-  const root = rootOf(fn, o);
-  return new WeightInit(instantiateCoreSync(moduleOrBytes), root);
+  const o = readOptions(fn, opts, ['seed', 'layout']);
+  const { root, layout } = instanceOptions(fn, o);
+  return new WeightInit(instantiateCoreSync(moduleOrBytes), root, layout);
 }

@@ -1,6 +1,6 @@
 // The fillers the shared property suite runs against. Each entry calls one initializer with
 // the given common options; add every new filler here so it gets the whole suite.
-import type { WeightInit } from '../../src/instance.js';
+import type { WeightInit } from '../../src/weightinit.js';
 
 export interface FillerCase {
   readonly name: string;

@@ -1,6 +1,6 @@
 // Loads the library from source for tests (the build step generated the inlined wasm).
 import { load } from '../../src/index.js';
-import type { WeightInit } from '../../src/instance.js';
+import type { WeightInit } from '../../src/weightinit.js';
 
 let shared: Promise<WeightInit> | undefined;
 

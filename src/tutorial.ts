@@ -1,7 +1,8 @@
-// The seed blog's API: parameter(inputSize, outputSize, method, { gain, alpha, seed }) and the
-// Parameter class. Its formulas are kept as the blog wrote them and differ from the library
-// presets where the blog did: its 'xavier' is N(0, gain²/n_in), which is LeCun normal scaled
-// by gain, NOT Glorot (Glorot averages fan_in and fan_out: use wi.glorotNormal for that).
+// The API of a weight-initialization tutorial, kept as that tutorial defines it:
+// parameter(inputSize, outputSize, method, { gain, alpha, seed }) and a Parameter class.
+// Its formulas differ from the library presets where the tutorial's do: its 'xavier' is
+// N(0, gain²/n_in), which is LeCun normal scaled by gain, NOT Glorot (Glorot averages fan_in
+// and fan_out: use wi.glorotNormal for that).
 //
 //   method      distribution                       with n_in = inputSize
 //   'xavier'    N(0, gain² / n_in)                 (LeCun normal · gain; gain default 1)
@@ -9,15 +10,15 @@
 //   'he_leaky'  N(0, 2 / ((1 + α²) · n_in))        (He normal for LeakyReLU; alpha default 0.01)
 //   'normal'    N(0, gain²)                        (plain small Gaussian; gain default 0.01)
 //   'uniform'   U(-gain/√n_in, gain/√n_in)         (gain default 1: PyTorch nn.Linear's default weight)
-// The weight matrix has shape [inputSize, outputSize] (x · W, as in the blog's numpy code).
-import { WeightInit } from './instance.js';
-import { runKernel } from './initializers.js';
+// The weight matrix has shape [inputSize, outputSize] (x · W, as in the tutorial's numpy code).
 import type { DType } from './dtype.js';
+import type { Engine } from './engine/engine.js';
+import { choice, count, num, readOptions, readShape, show } from './init/options.js';
 import type { Tensor, TypedArray } from './tensor.js';
-import { checkOptionNames, count, num, show } from './validate.js';
 
 export type ParameterMethod = 'xavier' | 'he' | 'he_leaky' | 'normal' | 'uniform';
 export const PARAMETER_METHODS: readonly ParameterMethod[] = ['xavier', 'he', 'he_leaky', 'normal', 'uniform'];
+const PARAMETER_OPTIONS = ['gain', 'alpha', 'seed', 'name', 'dtype'] as const;
 
 export interface ParameterOptions {
   /** Scale of 'xavier' (default 1), 'normal' (its std, default 0.01) and 'uniform' (default 1). */
@@ -25,23 +26,11 @@ export interface ParameterOptions {
   /** LeakyReLU negative slope of 'he_leaky' (default 0.01). */
   alpha?: number;
   seed?: number | bigint;
+  name?: string;
   dtype?: DType;
 }
 
-declare module './instance.js' {
-  interface WeightInit {
-    /**
-     * A [inputSize, outputSize] weight matrix by the seed blog's formulas (see src/parameter.ts):
-     * 'xavier' N(0, gain²/n_in) (= LeCun normal · gain, not Glorot), 'he' N(0, 2/n_in),
-     * 'he_leaky' N(0, 2/((1+α²)·n_in)), 'normal' N(0, gain²) (gain default 0.01),
-     * 'uniform' U(±gain/√n_in).
-     * @example const w = wi.parameter(784, 256, 'he', { seed: 1 });
-     */
-    parameter(inputSize: number, outputSize: number, method: ParameterMethod, opts?: ParameterOptions): Tensor<TypedArray>;
-  }
-}
-
-/** The std (normal methods) or bound (uniform) for a method, n_in inputs. @internal */
+/** The std (normal methods) or bound (uniform) for a method, n_in inputs. */
 export function parameterScale(method: ParameterMethod, nIn: number, gain: number | undefined, alpha: number): number {
   const n = Math.max(1, nIn);
   switch (method) {
@@ -58,57 +47,54 @@ export function parameterScale(method: ParameterMethod, nIn: number, gain: numbe
   }
 }
 
-(WeightInit.prototype as unknown as Record<string, unknown>).parameter = function (
-  this: WeightInit,
-  inputSize: unknown,
-  outputSize: unknown,
-  method: unknown,
-  opts?: unknown,
-): Tensor<TypedArray> {
+/** @internal */
+export function parameter(e: Engine, inputSize: unknown, outputSize: unknown, method: unknown, opts: unknown): Tensor<TypedArray> {
   const fn = 'weightinit.parameter';
   const nIn = count(fn, 'inputSize', inputSize);
   const nOut = count(fn, 'outputSize', outputSize);
-  if (typeof method !== 'string' || !(PARAMETER_METHODS as readonly string[]).includes(method)) {
-    throw new (typeof method === 'string' ? RangeError : TypeError)(
-      `${fn}: method must be one of ${PARAMETER_METHODS.map((m) => JSON.stringify(m)).join(', ')}, got ${show(method)}`,
-    );
-  }
-  const o = checkOptionNames(fn, opts, ['gain', 'alpha', 'seed', 'dtype']);
+  if (method === undefined) throw new TypeError(`${fn}: method is required: one of ${PARAMETER_METHODS.map((x) => JSON.stringify(x)).join(', ')}`);
+  const m = choice(fn, 'method', method, PARAMETER_METHODS, 'he');
+  const o = readOptions(fn, opts, PARAMETER_OPTIONS);
+  const shape = readShape(fn, [nIn, nOut]); // rejects sizes beyond Number.MAX_SAFE_INTEGER
   const gain = o.gain === undefined ? undefined : num(fn, 'gain', o.gain, 1);
   const alpha = num(fn, 'alpha', o.alpha, 0.01);
-  const scale = Math.fround(parameterScale(method as ParameterMethod, nIn, gain, alpha));
-  if (!Number.isFinite(scale) || scale < 0) throw new RangeError(`${fn}: gain must give a finite float32 scale >= 0, got ${show(o.gain)}`);
-  const shape = [nIn, nOut];
-  const rest: Record<string, unknown> = {};
-  if (o.seed !== undefined) rest.seed = o.seed;
-  if (o.dtype !== undefined) rest.dtype = o.dtype;
-  const kernel =
-    scale === 0 ? (p: number, _s: number, n: number) => void new Float32Array(this.memory.buffer, p, n).fill(0)
-    : method === 'uniform' ? this.uniformKernel(-scale, scale)
-    : this.normalKernel(0, scale);
-  return runKernel(this, fn, shape, rest, kernel) as Tensor<TypedArray>;
-};
+  const scale = Math.fround(parameterScale(m, nIn, gain, alpha));
+  if (!Number.isFinite(scale) || scale < 0 || !Number.isFinite(Math.fround(6.764 * scale))) {
+    throw new RangeError(`${fn}: gain must give a scale >= 0 with 6.764·scale a finite float32, got gain ${show(o.gain)}`);
+  }
+  const rest: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const k of ['seed', 'name', 'dtype'] as const) if (o[k] !== undefined) rest[k] = o[k];
+  const kernel = scale === 0 ? e.constantKernel(0) : m === 'uniform' ? e.uniformKernel(-scale, scale) : e.normalKernel(0, scale);
+  return e.produce({ fn, shape, opts: rest, kernel }) as Tensor<TypedArray>;
+}
+
+/** The instance methods Parameter needs (a loaded WeightInit has it). */
+export interface ParameterSource {
+  parameter(inputSize: number, outputSize: number, method: ParameterMethod, opts?: ParameterOptions): Tensor<TypedArray>;
+}
 
 /**
- * The seed blog's class: one layer's weight matrix and the ways to initialise it.
+ * The tutorial's class: one layer's weight matrix and the ways to initialise it.
  * @example
  * const p = new Parameter(wi, 784, 256, { seed: 1 });
  * const w = p.heLeaky(0.2);
  */
 export class Parameter {
-  readonly wi: WeightInit;
+  readonly wi: ParameterSource;
   readonly inputSize: number;
   readonly outputSize: number;
   readonly options: ParameterOptions;
 
-  constructor(wi: WeightInit, inputSize: number, outputSize: number, options: ParameterOptions = {}) {
+  constructor(wi: ParameterSource, inputSize: number, outputSize: number, options: ParameterOptions = {}) {
     const fn = 'weightinit.Parameter';
-    if (!(wi instanceof WeightInit)) throw new TypeError(`${fn}: the first argument must be a loaded instance (await load()), got ${show(wi)}`);
+    if (wi === null || typeof wi !== 'object' || typeof (wi as { parameter?: unknown }).parameter !== 'function') {
+      throw new TypeError(`${fn}: the first argument must be a loaded instance (await load()), got ${show(wi)}`);
+    }
     this.wi = wi;
     this.inputSize = count(fn, 'inputSize', inputSize);
     this.outputSize = count(fn, 'outputSize', outputSize);
-    checkOptionNames(fn, options, ['gain', 'alpha', 'seed', 'dtype']);
-    this.options = { ...options };
+    this.options = { ...readOptions(fn, options, PARAMETER_OPTIONS) } as ParameterOptions;
+    readShape(fn, [this.inputSize, this.outputSize]);
   }
 
   /** N(0, 2/n_in). */
@@ -120,7 +106,7 @@ export class Parameter {
     const o = alpha === undefined ? this.options : { ...this.options, alpha };
     return this.wi.parameter(this.inputSize, this.outputSize, 'he_leaky', o);
   }
-  /** The blog's "xavier": N(0, gain²/n_in) — LeCun normal scaled by gain, not Glorot. */
+  /** The tutorial's "xavier": N(0, gain²/n_in) — LeCun normal scaled by gain, not Glorot. */
   xavier(): Tensor<TypedArray> {
     return this.wi.parameter(this.inputSize, this.outputSize, 'xavier', this.options);
   }

@@ -1,0 +1,84 @@
+// The typed ABI of core.wasm: every export of assembly/index.ts, once. Nothing else in the
+// TypeScript layer declares a kernel's signature, and no cast reaches a kernel.
+//
+// Conventions (assembly/index.ts): pointers and counts only; kernels never allocate or
+// validate. `start` is an element index (f64, exact below 2^53); keys are two uint32 halves.
+
+/** The kernels of core.wasm. */
+export interface CoreKernels {
+  /** First address the TS heap may use (above the module's static data). */
+  heapBase(): number;
+  /** Raw xoshiro128++ words of elements [start, start + count). */
+  fillU32(out: number, start: number, count: number, keyLo: number, keyHi: number): void;
+  /** float32 in [low, high). */
+  fillUniform(out: number, start: number, count: number, keyLo: number, keyHi: number, low: number, high: number): void;
+  /** float32 N(mean, std²) by Box-Muller. */
+  fillNormal(out: number, start: number, count: number, keyLo: number, keyHi: number, mean: number, std: number): void;
+  /** The 1024 raw words of one block. */
+  blockWords(dst: number, keyLo: number, keyHi: number, block: number): void;
+  /** splitmix64 output n of the stream seeded with the key. */
+  splitmix64At(keyLo: number, keyHi: number, n: number): bigint;
+  /** Truncated normal by the float64 inverse CDF; standardised bounds alpha < beta, output clamped into [lo, hi]. */
+  fillTruncNormal(
+    out: number, start: number, count: number, keyLo: number, keyHi: number,
+    mean: number, std: number, alpha: number, beta: number, lo: number, hi: number,
+  ): void;
+  /** Φ⁻¹(p) in float64 (Wichura AS 241). */
+  normalQuantile(p: number): number;
+  /** Q(x) = 1 − Φ(x) in float64. */
+  normalUpperTail(x: number): number;
+  /** float32 → float16 bits / bfloat16 bits (round to nearest even) / float64. */
+  f32ToF16(src: number, dst: number, count: number): void;
+  f32ToBf16(src: number, dst: number, count: number): void;
+  f32ToF64(src: number, dst: number, count: number): void;
+  /** Scratch bytes orthonormalizeRows needs for k rows. */
+  orthoScratchBytes(k: number): number;
+  /** Orthonormalises the k rows (length n, k <= n) of v in place (BCGS2). */
+  orthonormalizeRows(v: number, k: number, n: number, scratch: number): void;
+  /** dst = s · srcᵀ for a rows x cols src. */
+  transposeScale(src: number, dst: number, rows: number, cols: number, s: number): void;
+  /** p[0..count) *= s. */
+  scaleInPlace(p: number, count: number, s: number): void;
+  /** Bytes of sparse()'s zero bitmap. */
+  sparseMaskBytes(rows: number, cols: number): number;
+  /** Sets the bits of the k zero rows of every column. */
+  sparseMask(bits: number, rows: number, cols: number, k: number, keyLo: number, keyHi: number): void;
+  /** Zeroes the float32 elements [start, start + count) whose bits are set. */
+  sparseApply(out: number, bits: number, start: number, count: number): void;
+}
+
+/** The instance's exports: the kernels and the memory. */
+export interface CoreExports extends CoreKernels {
+  readonly memory: WebAssembly.Memory;
+}
+
+/** Every kernel name, in assembly/index.ts order. test/abi.test.ts checks it is exactly the module's export list. */
+export const KERNEL_NAMES = [
+  'heapBase', 'fillU32', 'fillUniform', 'fillNormal', 'blockWords', 'splitmix64At',
+  'fillTruncNormal', 'normalQuantile', 'normalUpperTail',
+  'f32ToF16', 'f32ToBf16', 'f32ToF64',
+  'orthoScratchBytes', 'orthonormalizeRows', 'transposeScale', 'scaleInPlace',
+  'sparseMaskBytes', 'sparseMask', 'sparseApply',
+] as const satisfies readonly (keyof CoreKernels)[];
+
+// The list names every kernel of the interface: a kernel added to one and not the other fails to compile.
+type Unlisted = Exclude<keyof CoreKernels, (typeof KERNEL_NAMES)[number]>;
+const listComplete: [Unlisted] extends [never] ? true : { missing: Unlisted } = true;
+void listComplete;
+
+function isMemory(v: unknown): v is WebAssembly.Memory {
+  return v instanceof WebAssembly.Memory || Object.prototype.toString.call(v) === '[object WebAssembly.Memory]';
+}
+
+/** Checks an instance's exports against the ABI and returns them typed. */
+export function bindCore(exports: WebAssembly.Exports): CoreExports {
+  const missing = KERNEL_NAMES.filter((k) => typeof exports[k] !== 'function');
+  if (missing.length > 0 || !isMemory(exports.memory)) {
+    throw new TypeError(
+      `weightinit: the wasm module is not weightinit core.wasm (missing exports: ${[...missing, ...(isMemory(exports.memory) ? [] : ['memory'])].join(', ')})`,
+    );
+  }
+  const core: Record<string, unknown> = { memory: exports.memory };
+  for (const k of KERNEL_NAMES) core[k] = exports[k];
+  return Object.freeze(core) as unknown as CoreExports;
+}

@@ -1,0 +1,173 @@
+// Orthogonal and delta-orthogonal initialization: a Gaussian matrix from the library's normal
+// stream, orthonormalised in wasm by block Gram-Schmidt with re-orthogonalisation (BCGS2,
+// assembly/orthogonal.ts). docs/orthogonal.md: algorithm, accuracy, measured speed.
+import { COMMON, MAX_CALL, type Engine, type Kernel } from '../engine/engine.js';
+import type { Key } from '../engine/keys.js';
+import { readLayout, type Layout } from '../fans.js';
+import type { Tensor, TypedArray } from '../tensor.js';
+import type { InitOptions } from './common.js';
+import { readGain, readOptions, readShape, showList, sizeOf } from './options.js';
+import { convDims, readConvShape } from './structured.js';
+
+export interface OrthogonalOptions extends InitOptions {
+  /** Multiplies the orthogonal matrix (default 1): QᵀQ = gain²·I (PyTorch `gain`, Keras/JAX `scale`). */
+  gain?: number;
+  /**
+   * How the shape is flattened to a matrix. 'torch' (default, PyTorch `orthogonal_`):
+   * rows = shape[0], cols = the product of the rest. 'tf' (Keras/JAX `Orthogonal`): rows =
+   * the product of all but the last dimension, cols = the last.
+   */
+  layout?: Layout;
+}
+
+export interface DeltaOrthogonalOptions extends InitOptions {
+  /** Multiplies the orthogonal centre (default 1). */
+  gain?: number;
+  /** 'torch' (default): [out, in, ...kernel]; 'tf': [...kernel, in, out] (the JAX/TF layout). */
+  layout?: Layout;
+}
+
+type Out = Tensor<TypedArray> | TypedArray;
+
+/**
+ * Writes W = gain · orthogonal(rows x cols) for key into dst (rows·cols float32, row-major).
+ * Allocates its scratch (and, for tall matrices, the k x n work matrix) on the wasm heap and
+ * frees it before returning.
+ * @internal
+ */
+export function orthogonalInto(e: Engine, fn: string, dst: number, rows: number, cols: number, gain: number, key: Key): void {
+  const k = Math.min(rows, cols);
+  const n = Math.max(rows, cols);
+  const size = k * n;
+  if (size === 0) return;
+  const core = e.core;
+  const heap = e.heap;
+  const tall = rows > cols;
+  const what = `${fn} (a ${rows}x${cols} orthogonal matrix is made whole in wasm memory: the matrix, ${tall ? 'a work copy of it, ' : ''}and ${core.orthoScratchBytes(k)} bytes of scratch)`;
+  const v = tall ? heap.alloc(size * 4, what) : dst;
+  let scratch = -1;
+  try {
+    scratch = heap.alloc(core.orthoScratchBytes(k), what);
+    for (let s = 0; s < size; s += MAX_CALL) core.fillNormal(v + s * 4, s, Math.min(MAX_CALL, size - s), key.lo, key.hi, 0, 1);
+    core.orthonormalizeRows(v, k, n, scratch);
+    if (tall) core.transposeScale(v, dst, k, n, gain);
+    else if (gain !== 1) core.scaleInPlace(dst, size, gain);
+  } finally {
+    if (scratch >= 0) heap.free(scratch);
+    if (tall) heap.free(v);
+  }
+}
+
+/**
+ * A produce() kernel for a matrix that must be made whole: on the in-memory float32 path (one
+ * call covering everything) it is written straight into the output; otherwise (out, dtype,
+ * range: calls chunk by chunk) it is made once into a heap buffer and copied from.
+ */
+function run(e: Engine, fn: string, shape: number[], o: Readonly<Record<string, unknown>>, make: (dst: number, key: Key) => void): Out {
+  const size = sizeOf(shape);
+  let whole = -1;
+  const kernel: Kernel = (p, start, count, key) => {
+    if (start === 0 && count === size && whole < 0) {
+      make(p, key);
+      return;
+    }
+    if (whole < 0) {
+      const ptr = e.heap.alloc(size * 4, `${fn}(${showList(shape)}) (the whole matrix is made before any part of it is copied out)`);
+      try {
+        make(ptr, key);
+      } catch (err) {
+        e.heap.free(ptr);
+        throw err;
+      }
+      whole = ptr;
+    }
+    e.f32(p, count).set(e.f32(whole + start * 4, count));
+  };
+  try {
+    return e.produce({ fn, shape, opts: o, kernel, whole: true });
+  } finally {
+    if (whole >= 0) e.heap.free(whole);
+  }
+}
+
+/** @internal */
+export function orthogonal(e: Engine, shape: unknown, opts: unknown): Out {
+  const fn = 'weightinit.orthogonal';
+  const o = readOptions(fn, opts, ['gain', 'layout', ...COMMON]);
+  const s = readShape(fn, shape);
+  if (s.length < 2) {
+    throw new RangeError(`${fn}: shape must have at least 2 dimensions (a matrix, or a kernel flattened to one), got ${showList(s)} (${s.length}-D)`);
+  }
+  const gain = readGain(fn, o.gain);
+  const layout = readLayout(fn, o.layout, e.layout);
+  e.outputType(fn, o.dtype); // validate dtype before any size arithmetic is reported
+  const size = sizeOf(s);
+  const rows = layout === 'torch' ? s[0]! : size === 0 ? 0 : size / s[s.length - 1]!;
+  const cols = layout === 'torch' ? (rows === 0 ? 0 : size / rows) : s[s.length - 1]!;
+  return run(e, fn, s, o, (dst, key) => orthogonalInto(e, fn, dst, rows, cols, gain, key));
+}
+
+/** @internal */
+export function deltaOrthogonal(e: Engine, shape: unknown, opts: unknown): Out {
+  const fn = 'weightinit.deltaOrthogonal';
+  const o = readOptions(fn, opts, ['gain', 'layout', ...COMMON]);
+  const s = readConvShape(fn, shape);
+  const layout = readLayout(fn, o.layout, e.layout);
+  const gain = readGain(fn, o.gain);
+  e.outputType(fn, o.dtype);
+  const { outC, inC, kdims } = convDims(s, layout);
+  if (outC < inC) {
+    throw new RangeError(
+      `${fn}: out channels (${outC}) must be >= in channels (${inC}) for an orthogonal centre, got shape ${showList(s)} (layout ${JSON.stringify(layout)}: ` +
+        `${layout === 'torch' ? '[out, in, ...kernel]' : '[...kernel, in, out]'})`,
+    );
+  }
+  let centre = 0;
+  let ksize = 1;
+  for (const d of kdims) {
+    centre = centre * d + Math.floor((d - 1) / 2);
+    ksize *= d;
+  }
+  const size = sizeOf(s);
+  const m = outC * inC;
+  const make = (dst: number, key: Key): void => {
+    e.f32(dst, size).fill(0);
+    if (size === 0) return;
+    // torch: the [out, in] matrix (orthonormal columns); tf: the [in, out] one (orthonormal rows)
+    const mat = e.heap.alloc(m * 4, `${fn}'s ${outC}x${inC} centre`);
+    try {
+      if (layout === 'torch') orthogonalInto(e, fn, mat, outC, inC, gain, key);
+      else orthogonalInto(e, fn, mat, inC, outC, gain, key);
+      const w = e.f32(dst, size);
+      const a = e.f32(mat, m);
+      if (layout === 'torch') {
+        for (let i = 0; i < m; i++) w[i * ksize + centre] = a[i]!;
+      } else {
+        w.set(a, centre * m);
+      }
+    } finally {
+      e.heap.free(mat);
+    }
+  };
+  return run(e, fn, s, o, make);
+}
+
+/**
+ * Orthonormalises the k rows (length n, k <= n) of a caller's matrix with the wasm kernel and
+ * returns the result (for tests of the kernel itself). Rows that collapse are replaced by unit
+ * directions orthogonalised against the earlier rows.
+ * @internal
+ */
+export function orthonormalizeRows(e: Engine, data: Float32Array, k: number, n: number): Float32Array {
+  if (!(k <= n) || data.length !== k * n) throw new RangeError(`orthonormalizeRows: need k <= n and k·n elements, got k = ${k}, n = ${n}, ${data.length} elements`);
+  const v = e.heap.alloc(Math.max(4, k * n * 4));
+  const scratch = e.heap.alloc(e.core.orthoScratchBytes(k));
+  try {
+    e.f32(v, k * n).set(data);
+    e.core.orthonormalizeRows(v, k, n, scratch);
+    return e.f32(v, k * n).slice();
+  } finally {
+    e.heap.free(scratch);
+    e.heap.free(v);
+  }
+}
