@@ -35,7 +35,12 @@ interface JsonReport {
   }[];
 }
 
-const firstLine = (s: string | undefined): string => (s ?? '').trim().split('\n')[0] ?? '';
+/** A failure in one line: the message's first line, plus the first later line that says more (an error, a counterexample). */
+function summary(message: string | undefined): string {
+  const lines = (message ?? '').trim().split('\n');
+  const more = lines.slice(1).find((x) => /^\s*(\w*Error\b|Counterexample:)/.test(x));
+  return more === undefined ? (lines[0] ?? '') : `${lines[0]} … ${more.trim()}`;
+}
 
 describe('the test suites on every supported Node line', () => {
   it('the suite list names existing files and not this one', () => {
@@ -85,8 +90,8 @@ describe('the test suites on every supported Node line', () => {
             continue;
           }
           const failed = res.assertionResults.filter((a) => a.status === 'failed');
-          for (const a of failed) failures.push(`${suite} > ${a.fullName}: ${firstLine(a.failureMessages[0])}`);
-          if (res.status !== 'passed' && failed.length === 0) failures.push(`${suite}: ${res.status}: ${firstLine(res.message)}`);
+          for (const a of failed) failures.push(`${suite} > ${a.fullName}: ${summary(a.failureMessages[0])}`);
+          if (res.status !== 'passed' && failed.length === 0) failures.push(`${suite}: ${res.status}: ${summary(res.message)}`);
           counts[suite] = res.assertionResults.filter((a) => a.status === 'passed').length;
         }
         const where = `(full report: ${relative(REPO, out)})`;
