@@ -18,7 +18,7 @@ import type { Tensor, TypedArray } from './tensor.js';
 
 export type ParameterMethod = 'xavier' | 'he' | 'he_leaky' | 'normal' | 'uniform';
 export const PARAMETER_METHODS: readonly ParameterMethod[] = ['xavier', 'he', 'he_leaky', 'normal', 'uniform'];
-const PARAMETER_OPTIONS = ['gain', 'alpha', 'seed', 'name', 'dtype'] as const;
+const PARAMETER_OPTIONS = ['gain', 'alpha', 'seed', 'name', 'dtype', 'out', 'range'] as const;
 
 export interface ParameterOptions {
   /** Scale of 'xavier' (default 1), 'normal' (its std, default 0.01) and 'uniform' (default 1). */
@@ -28,6 +28,10 @@ export interface ParameterOptions {
   seed?: number | bigint;
   name?: string;
   dtype?: DType;
+  /** A caller-owned array to fill (see InitOptions.out). */
+  out?: TypedArray;
+  /** Only the flat elements [start, end). */
+  range?: readonly [number, number];
 }
 
 /** The std (normal methods) or bound (uniform) for a method, n_in inputs. */
@@ -48,7 +52,7 @@ export function parameterScale(method: ParameterMethod, nIn: number, gain: numbe
 }
 
 /** @internal */
-export function parameter(e: Engine, inputSize: unknown, outputSize: unknown, method: unknown, opts: unknown): Tensor<TypedArray> {
+export function parameter(e: Engine, inputSize: unknown, outputSize: unknown, method: unknown, opts: unknown): Tensor<TypedArray> | TypedArray {
   const fn = 'weightinit.parameter';
   const nIn = count(fn, 'inputSize', inputSize);
   const nOut = count(fn, 'outputSize', outputSize);
@@ -63,14 +67,14 @@ export function parameter(e: Engine, inputSize: unknown, outputSize: unknown, me
     throw new RangeError(`${fn}: gain must give a scale >= 0 with 6.764·scale a finite float32, got gain ${show(o.gain)}`);
   }
   const rest: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const k of ['seed', 'name', 'dtype'] as const) if (o[k] !== undefined) rest[k] = o[k];
+  for (const k of ['seed', 'name', 'dtype', 'out', 'range'] as const) if (o[k] !== undefined) rest[k] = o[k];
   const kernel = scale === 0 ? e.constantKernel(0) : m === 'uniform' ? e.uniformKernel(-scale, scale) : e.normalKernel(0, scale);
-  return e.produce({ fn, shape, opts: rest, kernel }) as Tensor<TypedArray>;
+  return e.produce({ fn, shape, opts: rest, kernel });
 }
 
 /** The instance methods Parameter needs (a loaded WeightInit has it). */
 export interface ParameterSource {
-  parameter(inputSize: number, outputSize: number, method: ParameterMethod, opts?: ParameterOptions): Tensor<TypedArray>;
+  parameter(inputSize: number, outputSize: number, method: ParameterMethod, opts?: ParameterOptions): unknown;
 }
 
 /**
@@ -93,29 +97,29 @@ export class Parameter {
     this.wi = wi;
     this.inputSize = count(fn, 'inputSize', inputSize);
     this.outputSize = count(fn, 'outputSize', outputSize);
-    this.options = { ...readOptions(fn, options, PARAMETER_OPTIONS) } as ParameterOptions;
+    this.options = { ...readOptions(fn, options, ['gain', 'alpha', 'seed', 'name', 'dtype']) } as ParameterOptions;
     readShape(fn, [this.inputSize, this.outputSize]);
   }
 
   /** N(0, 2/n_in). */
   he(): Tensor<TypedArray> {
-    return this.wi.parameter(this.inputSize, this.outputSize, 'he', this.options);
+    return this.wi.parameter(this.inputSize, this.outputSize, 'he', this.options) as Tensor<TypedArray>;
   }
   /** N(0, 2/((1+α²)·n_in)); alpha defaults to the options' alpha, else 0.01. */
   heLeaky(alpha?: number): Tensor<TypedArray> {
     const o = alpha === undefined ? this.options : { ...this.options, alpha };
-    return this.wi.parameter(this.inputSize, this.outputSize, 'he_leaky', o);
+    return this.wi.parameter(this.inputSize, this.outputSize, 'he_leaky', o) as Tensor<TypedArray>;
   }
   /** The tutorial's "xavier": N(0, gain²/n_in) — LeCun normal scaled by gain, not Glorot. */
   xavier(): Tensor<TypedArray> {
-    return this.wi.parameter(this.inputSize, this.outputSize, 'xavier', this.options);
+    return this.wi.parameter(this.inputSize, this.outputSize, 'xavier', this.options) as Tensor<TypedArray>;
   }
   /** N(0, gain²), gain default 0.01. */
   random(): Tensor<TypedArray> {
-    return this.wi.parameter(this.inputSize, this.outputSize, 'normal', this.options);
+    return this.wi.parameter(this.inputSize, this.outputSize, 'normal', this.options) as Tensor<TypedArray>;
   }
   /** U(-gain/√n_in, gain/√n_in), gain default 1. */
   uniform(): Tensor<TypedArray> {
-    return this.wi.parameter(this.inputSize, this.outputSize, 'uniform', this.options);
+    return this.wi.parameter(this.inputSize, this.outputSize, 'uniform', this.options) as Tensor<TypedArray>;
   }
 }

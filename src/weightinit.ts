@@ -284,7 +284,7 @@ export class WeightInit {
    * (exactly `wi.normal([k, n], { seed })`); its rows are orthonormalised in order by block
    * Gram-Schmidt with re-orthogonalisation (the Q of a QR of Gᵀ with R's diagonal positive, so
    * no sign fix is needed). W = that k x n matrix (wide or square) or its transpose (tall).
-   * max |WᵀW/gain² − I| is at most 2e-7 up to 2048² (docs/orthogonal.md).
+   * max |WᵀW/gain² − I| <= 1.5e-7 up to 2048² (docs/orthogonal.md).
    * @example const w = wi.orthogonal([512, 256, 3, 3], { gain: Math.SQRT2, seed: 1 });
    */
   orthogonal<O extends OrthogonalOptions = {}>(shape: Shape, opts?: O): R<O> {
@@ -309,7 +309,7 @@ export class WeightInit {
    * 'he_leaky' N(0, 2/((1+α²)·n_in)), 'normal' N(0, gain²) (gain default 0.01), 'uniform' U(±gain/√n_in).
    * @example const w = wi.parameter(784, 256, 'he', { seed: 1 });
    */
-  parameter(inputSize: number, outputSize: number, method: ParameterMethod, opts?: ParameterOptions): Tensor<TypedArray> {
-    return parameter(this.#e, inputSize, outputSize, method, opts);
+  parameter<O extends ParameterOptions = {}>(inputSize: number, outputSize: number, method: ParameterMethod, opts?: O): R<O> {
+    return parameter(this.#e, inputSize, outputSize, method, opts) as R<O>;
   }
 }

@@ -42,7 +42,7 @@ const cases: Case[] = [
   ['constant value string', (w) => w.constant([3], { value: '1' as never }), TypeError, /value must be a number, got "1"/],
   ['parameter method', (w) => w.parameter(3, 4, 'glorot' as never), RangeError, /method must be one of "xavier", "he", "he_leaky", "normal", "uniform", got "glorot"/],
   ['parameter size', (w) => w.parameter(-3, 4, 'he'), RangeError, /inputSize must be a non-negative integer, got -3/],
-  ['parameter option', (w) => w.parameter(3, 4, 'he', { slope: 1 } as never), TypeError, /unknown option "slope"; valid options are "gain", "alpha", "seed", "name", "dtype"/],
+  ['parameter option', (w) => w.parameter(3, 4, 'he', { slope: 1 } as never), TypeError, /unknown option "slope"; valid options are "gain", "alpha", "seed", "name", "dtype", "out", "range"/],
   ['Parameter without instance', () => new Parameter({} as never, 3, 4), TypeError, /must be a loaded instance/],
 ];
 

@@ -1,4 +1,4 @@
-// The seed blog's parameter() / Parameter: its formulas, checked against numbers written here.
+// The weight-initialization tutorial's parameter() / Parameter (src/tutorial.ts): its formulas, checked against numbers written here.
 import { describe, expect, it } from 'vitest';
 import { Parameter } from '../src/index.js';
 import { wi as shared } from './helpers/load.js';

@@ -45,6 +45,23 @@ export interface CoreKernels {
   sparseMask(bits: number, rows: number, cols: number, k: number, keyLo: number, keyHi: number): void;
   /** Zeroes the float32 elements [start, start + count) whose bits are set. */
   sparseApply(out: number, bits: number, start: number, count: number): void;
+  // The lab's MLP (assembly/lab.ts, docs/lab.md): float32, no FMA, fixed summation order.
+  /** y[B×nout] = x[B×nin]·wᵀ + bias (w is [nout, nin]; wt is nin·nout floats of scratch for wᵀ). */
+  labLinearForward(y: number, x: number, w: number, bias: number, wt: number, B: number, nin: number, nout: number): void;
+  /** dx[B×nin] = dy[B×nout]·w. */
+  labLinearBackwardInput(dx: number, dy: number, w: number, B: number, nin: number, nout: number): void;
+  /** dw[nout×nin] = alpha·dyᵀ·x. */
+  labLinearBackwardWeight(dw: number, dy: number, x: number, B: number, nin: number, nout: number, alpha: number): void;
+  /** out[cols] = alpha·(column sums of x[rows×cols]). */
+  labColumnSums(out: number, x: number, rows: number, cols: number, alpha: number): void;
+  /** y += alpha·x. */
+  labAxpy(y: number, x: number, count: number, alpha: number): void;
+  /** out = a·b elementwise. */
+  labMul(out: number, a: number, b: number, count: number): void;
+  /** y = activation(z) (kind: see src/lab). */
+  labActivate(y: number, z: number, count: number, kind: number, param: number): void;
+  /** d = activation'(z) given y = activation(z). */
+  labActDerivative(d: number, z: number, y: number, count: number, kind: number, param: number): void;
 }
 
 /** The instance's exports: the kernels and the memory. */
@@ -59,6 +76,7 @@ export const KERNEL_NAMES = [
   'f32ToF16', 'f32ToBf16', 'f32ToF64',
   'orthoScratchBytes', 'orthonormalizeRows', 'transposeScale', 'scaleInPlace',
   'sparseMaskBytes', 'sparseMask', 'sparseApply',
+  'labLinearForward', 'labLinearBackwardInput', 'labLinearBackwardWeight', 'labColumnSums', 'labAxpy', 'labMul', 'labActivate', 'labActDerivative',
 ] as const satisfies readonly (keyof CoreKernels)[];
 
 // The list names every kernel of the interface: a kernel added to one and not the other fails to compile.

@@ -21,6 +21,7 @@ function imports(): WebAssembly.Imports {
 
 // Not a type guard: WebAssembly.Module is an empty interface, so narrowing on it would
 // also exclude Response and ArrayBuffer in the false branch.
+/** @internal */
 export function isModule(v: unknown): boolean {
   return v instanceof WebAssembly.Module || Object.prototype.toString.call(v) === '[object WebAssembly.Module]';
 }
@@ -47,6 +48,7 @@ function bufferSource(v: ArrayBuffer | ArrayBufferView): BufferSource {
   return v;
 }
 
+/** @internal */
 export function instantiateCoreSync(source: unknown): CoreExports {
   if (isModule(source)) return check(new WebAssembly.Instance(source as WebAssembly.Module, imports()));
   if (isBytes(source)) {
@@ -62,6 +64,7 @@ export function instantiateCoreSync(source: unknown): CoreExports {
   throw bad('weightinit.loadSync', source);
 }
 
+/** @internal */
 export async function instantiateCore(source: unknown): Promise<CoreExports> {
   const s = await source;
   if (isModule(s)) return check(await WebAssembly.instantiate(s as WebAssembly.Module, imports()));
@@ -86,6 +89,7 @@ async function instantiateBytes(bytes: BufferSource): Promise<WebAssembly.Instan
 }
 
 /** Decodes base64 without Buffer (not every runtime has it). */
+/** @internal */
 export function base64Bytes(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
