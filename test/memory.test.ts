@@ -161,3 +161,37 @@ describe('memory', () => {
     t.free();
   });
 });
+
+describe('heap growth and free-space search', () => {
+  it('memory grows O(log n) times: 4,000 live 64 KiB tensors take at most 20 grows', async () => {
+    // growth by at least half the memory: from ~1 MiB to 262 MiB is log1.5(262) ≈ 14 grows; an
+    // allocator that grows by exactly what each allocation needs would grow ~4,000 times
+    const w = await load({ seed: 11 });
+    const heap = engineOf(w).heap;
+    const g0 = heap.grows;
+    const ts = Array.from({ length: 4000 }, (_, i) => w.uniform([16384], { seed: i }));
+    expect(heap.grows - g0).toBeLessThanOrEqual(20);
+    expect(heap.grows - g0).toBeGreaterThanOrEqual(5);
+    // every other one freed, then the holes refilled: no growth, each hole reused
+    const bytes = w.memory.buffer.byteLength;
+    for (let i = 0; i < ts.length; i += 2) ts[i]!.free();
+    for (let i = 0; i < ts.length; i += 2) ts[i] = w.zeros([16384]);
+    expect(w.memory.buffer.byteLength).toBe(bytes);
+    expect(ts[1]!.data[5]).toBe(w.uniform([16384], { seed: 1 }).data[5]);
+    ts.forEach((t) => t.free());
+  });
+
+  it('refills a tensor in place through out = t.data, for every dtype, even when the call grows memory', async () => {
+    const w = await load({ seed: 12 });
+    for (const dtype of ['float32', 'float64', 'float16', 'bfloat16'] as const) {
+      const t = w.zeros([5000], { dtype });
+      w.normal([5000], { out: t.data, seed: 4, dtype } as never);
+      const want = w.normal([5000], { seed: 4, dtype });
+      expect(new Uint8Array(t.toArray().buffer)).toEqual(new Uint8Array(want.toArray().buffer));
+      // orthogonal allocates its work matrix during the call: memory may grow under `out`
+      const big = w.zeros([700, 700], { dtype });
+      w.orthogonal([700, 700], { out: big.data, seed: 5, dtype } as never);
+      expect(new Uint8Array(big.toArray().buffer)).toEqual(new Uint8Array(w.orthogonal([700, 700], { seed: 5, dtype }).toArray().buffer));
+    }
+  });
+});
