@@ -1,12 +1,11 @@
 // .npy files: numpy.load reads what writeNpy writes, and numpy.save of the loaded array gives
 // back exactly the same bytes (test/py/read_npy.py). Reader errors on files numpy wrote.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WriteDType } from '../src/io/common.js';
 import { npyHeader, readNpy, readNpyHeader, writeNpy } from '../src/io/npy.js';
-import { elementCount, expectedBytes, expectedStats, listDir, runPython, sha256, tempDir, testSource } from './py/harness.js';
+import { elementCount, expectedBytes, expectedStats, listDir, runPython, runPythonCode, sha256, tempDir, testSource } from './py/harness.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -82,13 +81,13 @@ describe('writeNpy: numpy reads it', () => {
 describe('writeNpy', () => {
   it('the header for a huge first axis is numpy\'s too (growth padding shrinks with the digits)', () => {
     // numpy.lib.format writes the header of a (123456789012,) float32 array; we compare header text only
-    const py = execFileSync('python3', ['-c', [
+    const py = runPythonCode([
       'import io, numpy as np, sys',
       'from numpy.lib import format as f',
       'b = io.BytesIO()',
       "f.write_array_header_1_0(b, {'descr': '<f4', 'fortran_order': False, 'shape': (123456789012,)})",
       'sys.stdout.write(b.getvalue().hex())',
-    ].join('\n')], { encoding: 'utf8' });
+    ].join('\n'));
     expect(Buffer.from(npyHeader('<f4', [123456789012])).toString('hex')).toBe(py);
   });
 
@@ -143,7 +142,7 @@ describe('readNpy on files numpy wrote', () => {
   beforeAll(() => {
     shared = tempDir();
     const code = ['import numpy as np', ...Object.entries(FILES).map(([k, e]) => `np.save(${JSON.stringify(file(k))}, ${e})`)].join('\n');
-    execFileSync('python3', ['-c', code]);
+    runPythonCode(code);
   });
   afterAll(() => shared.cleanup());
 

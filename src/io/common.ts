@@ -10,12 +10,13 @@ export type WriteDType = 'F32' | 'F16' | 'BF16' | 'F64';
 export const WRITE_DTYPES: readonly WriteDType[] = ['F32', 'F16', 'BF16', 'F64'];
 
 /**
- * A Float16Array where the runtime has one (Node 24+, recent browsers). The ES2022 library
- * types do not declare it, so it is described by what the writer relies on: 2-byte elements.
+ * A Float16Array where the runtime has one (Node 24+, recent browsers). Described by what the
+ * io layer relies on (a view with `length` elements of BYTES_PER_ELEMENT = 2, checked at run
+ * time), so it compiles with or without the esnext.float16 library types.
  */
 export interface Float16ArrayLike extends ArrayBufferView {
   readonly length: number;
-  readonly BYTES_PER_ELEMENT: 2;
+  readonly BYTES_PER_ELEMENT: number;
 }
 
 /**

@@ -24,6 +24,19 @@ export function runPython<T>(script: string, args: string[]): T {
   return JSON.parse(r.stdout) as T;
 }
 
+/** Runs a python3 program given as text (numpy available), returning its stdout. Same failure rules as runPython. */
+export function runPythonCode(code: string): string {
+  const r = spawnSync('python3', ['-c', code], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  if (r.error !== undefined) {
+    throw new Error(`python3 could not be started (${r.error.message}): the independent-reader tests need python3 with numpy installed`);
+  }
+  if (r.status !== 0) {
+    if (/No module named '?numpy/.test(r.stderr)) throw new Error('numpy is not installed for python3: the independent-reader tests need it (pip install numpy)');
+    throw new Error(`python3 -c exited with ${r.status}: ${r.stderr.trim()}`);
+  }
+  return r.stdout;
+}
+
 /** A fresh temporary directory, removed by the returned function. */
 export function tempDir(prefix = 'weightinit-io-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
