@@ -231,7 +231,11 @@ describe('dtype on initializers: the float32 draw, converted', () => {
       expect(t64.data).toBeInstanceOf(Float64Array);
       expect(t64.shape).toEqual([37, 113]);
       expect(Array.from(t64.data)).toEqual(Array.from(base));
-      const t16 = call(w, { seed: 77, dtype: 'float16' }) as { dtype: string; data: Uint16Array };
+      const t16raw = call(w, { seed: 77, dtype: 'float16' }) as { dtype: string; data: Uint16Array | Float16Array };
+      // float16 data is a Float16Array where the runtime has one (Node 24+), else Uint16Array bit patterns
+      const F16 = (globalThis as { Float16Array?: unknown }).Float16Array;
+      expect(t16raw.data.constructor).toBe(F16 ?? Uint16Array);
+      const t16 = { dtype: t16raw.dtype, data: new Uint16Array(t16raw.data.buffer, t16raw.data.byteOffset, t16raw.data.length) };
       const tb = call(w, { seed: 77, dtype: 'bfloat16' }) as { dtype: string; data: Uint16Array };
       expect(t16.dtype).toBe('float16');
       expect(tb.dtype).toBe('bfloat16');
@@ -261,7 +265,8 @@ describe('dtype on the core uniform and normal', () => {
     ]) {
       const base = (call({ seed: 4 }) as { toArray(): Float32Array }).toArray();
       expect(Array.from((call({ seed: 4, dtype: 'float64' }) as unknown as { data: Float64Array }).data)).toEqual(Array.from(base));
-      const h = (call({ seed: 4, dtype: 'float16' }) as unknown as { data: Uint16Array }).data;
+      const hv = (call({ seed: 4, dtype: 'float16' }) as unknown as { data: Uint16Array | Float16Array }).data;
+      const h = new Uint16Array(hv.buffer, hv.byteOffset, hv.length); // the bit patterns, whatever the array type
       const b = (call({ seed: 4, dtype: 'bfloat16' }) as unknown as { data: Uint16Array }).data;
       for (let i = 0; i < base.length; i++) {
         expect(h[i]).toBe(refHalf(base[i]!));
