@@ -65,36 +65,38 @@ export function moments(v: Float32Array): Moments {
 }
 
 export function histogram(v: Float32Array, bins: number, lo: number, hi: number): Histogram {
-  const counts = new Array<number>(bins).fill(0);
   const edges: number[] = [];
   const width = (hi - lo) / bins;
   for (let k = 0; k <= bins; k++) edges.push(k === bins ? hi : lo + k * width);
+  const e = Float64Array.from(edges);
   const c = new Float64Array(bins);
-  let below = 0;
-  let above = 0;
-  let nonFinite = 0;
+  let outside = 0;
   const scale = bins / (hi - lo);
+  const last = bins - 1;
   for (let i = 0; i < v.length; i++) {
     const x = v[i]!;
     if (x >= lo && x <= hi) {
-      let k = Math.floor((x - lo) * scale);
-      if (k >= bins) k = bins - 1;
-      // floating-point rounding next to an edge: settle by the stored edges themselves
-      if (k > 0 && x < edges[k]!) k--;
-      else if (k < bins - 1 && x >= edges[k + 1]!) k++;
+      let k = ((x - lo) * scale) | 0; // x >= lo: truncation is floor
+      if (k > last) k = last;
+      // rounding next to an edge: settle by the stored edges themselves
+      if (x < e[k]!) k--;
+      else if (k < last && x >= e[k + 1]!) k++;
       c[k]!++;
-    } else if (x < lo) below++;
-    else if (x > hi) above++;
-    else nonFinite++; // NaN
+    } else outside++;
   }
-  // ±Infinity landed in below/above: move them to nonFinite
-  for (let i = 0; i < v.length && (below > 0 || above > 0); i++) {
-    const x = v[i]!;
-    if (x === Infinity) { above--; nonFinite++; }
-    else if (x === -Infinity) { below--; nonFinite++; }
+  let below = 0;
+  let above = 0;
+  let nonFinite = 0;
+  if (outside > 0) {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      if (x >= lo && x <= hi) continue;
+      if (x < lo && x !== -Infinity) below++;
+      else if (x > hi && x !== Infinity) above++;
+      else nonFinite++; // NaN, ±Infinity
+    }
   }
-  for (let k = 0; k < bins; k++) counts[k] = c[k]!;
-  return { edges, counts, below, above, nonFinite };
+  return { edges, counts: Array.from(c), below, above, nonFinite };
 }
 
 /** Smallest and largest finite value ([NaN, NaN] when there is none). */
