@@ -199,10 +199,12 @@ function readInit(fn: string, v: unknown): NetSpec['init'] {
   return { name: name as InitializerName, options };
 }
 
+/** Checks the backend's shape (by tags, not instanceof: a Memory of another realm counts). */
 export function checkBackend(fn: string, b: unknown): asserts b is LabBackend {
   const o = b as Partial<LabBackend> | null;
   if (o === null || typeof o !== 'object' || typeof o.alloc !== 'function' || typeof o.free !== 'function' ||
-    typeof o.init !== 'function' || typeof o.normal !== 'function' || typeof o.exports !== 'object' || !(o.memory instanceof WebAssembly.Memory)) {
+    typeof o.init !== 'function' || typeof o.normal !== 'function' || typeof o.exports !== 'object' || o.exports === null ||
+    Object.prototype.toString.call(o.memory) !== '[object WebAssembly.Memory]') {
     throw new TypeError(`${fn}: backend must provide memory, alloc, free, exports, init and normal, got ${show(b)}`);
   }
 }

@@ -80,9 +80,9 @@ export function propagate(backend: LabBackend, options: PropagateOptions): Propa
   const nIn = batch * widths[0]!;
   let input: Float32Array | undefined;
   if (o.input !== undefined) {
-    if (!(o.input instanceof Float32Array)) throw new TypeError(`${FN}: input must be a Float32Array of batch × widths[0] = ${nIn} values, got ${show(o.input)}`);
-    if (o.input.length !== nIn) throw new RangeError(`${FN}: input must hold batch × widths[0] = ${batch} × ${widths[0]} = ${nIn} values, got ${o.input.length}`);
-    input = o.input;
+    if (Object.prototype.toString.call(o.input) !== '[object Float32Array]') throw new TypeError(`${FN}: input must be a Float32Array of batch × widths[0] = ${nIn} values, got ${show(o.input)}`);
+    if ((o.input as Float32Array).length !== nIn) throw new RangeError(`${FN}: input must hold batch × widths[0] = ${batch} × ${widths[0]} = ${nIn} values, got ${(o.input as Float32Array).length}`);
+    input = o.input as Float32Array;
   }
   const capture = readBool(FN, 'capture', o.capture);
   checkBytes(FN, 4 * mlpFloats(widths, batch, true));
