@@ -25,6 +25,10 @@ export type { FanOptions, Fans, Layout } from './fans.js';
 export { calculateGain } from './gain.js';
 export type { Nonlinearity } from './gain.js';
 export { Parameter } from './tutorial.js';
+export type {
+  Activation as LabActivation, InitSpec, LayerStats, Histogram, Moments, NetworkOptions, PropagateOptions, PropagateResult,
+  TeacherOptions, TrainProbeOptions, TrainProbeResult, TrainRecord,
+} from './lab/index.js';
 export type { ParameterMethod, ParameterOptions } from './tutorial.js';
 
 /** Elements per generator block (docs/stream.md): values are a pure function of (key, parameters, index) block by block. */

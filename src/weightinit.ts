@@ -17,6 +17,8 @@ import {
   type GlorotNormalOptions, type GlorotOptions, type HeNormalOptions, type HeOptions, type LecunNormalOptions,
   type LecunUniformOptions, type VarianceScalingOptions,
 } from './init/variance.js';
+import { labBackend } from './lab/host.js';
+import { propagate, trainProbe, type PropagateOptions, type PropagateResult, type TrainProbeOptions, type TrainProbeResult } from './lab/index.js';
 import { closeScope, openScope, Tensor, type TypedArray } from './tensor.js';
 import { parameter, type ParameterMethod, type ParameterOptions } from './tutorial.js';
 
@@ -311,5 +313,27 @@ export class WeightInit {
    */
   parameter<O extends ParameterOptions = {}>(inputSize: number, outputSize: number, method: ParameterMethod, opts?: O): R<O> {
     return parameter(this.#e, inputSize, outputSize, method, opts) as R<O>;
+  }
+
+  /**
+   * Runs a forward and a backward pass of a plain MLP on random input in wasm and returns, per
+   * layer, the activation and back-propagated gradient statistics and histograms, the fraction
+   * of saturated (tanh/sigmoid) or dead (ReLU) units and the weight-gradient to weight std ratio
+   * (docs/lab.md): the early check for vanishing or exploding signals (Glorot & Bengio 2010,
+   * He et al. 2015).
+   * @example wi.propagate({ depth: 30, width: 512, activation: 'relu', init: 'heNormal', batch: 256, seed: 1 })
+   */
+  propagate(options: PropagateOptions): PropagateResult {
+    return propagate(labBackend(this), options);
+  }
+
+  /**
+   * Trains that MLP with plain SGD for a few hundred steps on a synthetic task (a fixed random
+   * teacher network, or a linear one) and returns the loss curve and per-layer statistics at
+   * chosen steps, so "slow to converge" and "never trains" show side by side (docs/lab.md).
+   * @example wi.trainProbe({ depth: 20, width: 64, activation: 'relu', init: 'heNormal', batch: 64, seed: 1, task: 'teacher', steps: 200, lr: 0.01 })
+   */
+  trainProbe(options: TrainProbeOptions): TrainProbeResult {
+    return trainProbe(labBackend(this), options);
   }
 }

@@ -22,7 +22,7 @@ const FILLERS = [
   'constant', 'zeros', 'ones', 'eye', 'dirac', 'sparse', 'orthogonal', 'deltaOrthogonal', 'parameter',
 ] as const;
 /** The other public members: getters and helpers. */
-const OTHERS = ['rootSeed', 'layout', 'resizableViews', 'memory', 'keyOf', 'scope'] as const;
+const OTHERS = ['rootSeed', 'layout', 'resizableViews', 'memory', 'keyOf', 'scope', 'propagate', 'trainProbe'] as const;
 const DOCUMENTED = [...FILLERS, ...OTHERS].sort();
 
 // compile time: keyof WeightInit is exactly the documented list (a missing, misspelled or extra
@@ -132,5 +132,18 @@ export { a, b, h, bf, wrong, wrong2, same, f32out };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the lab through the class', () => {
+  it('wi.propagate runs on the instance and frees what it allocated', async () => {
+    const w = await wi();
+    const { engineOf } = await import('../src/engine/engine.js');
+    const live = engineOf(w).heap.liveCount;
+    const r = w.propagate({ depth: 4, width: 64, activation: 'relu', init: 'heNormal', batch: 32, seed: 1 });
+    expect(r.layers).toHaveLength(4);
+    expect(engineOf(w).heap.liveCount).toBe(live);
+    // He on ReLU: about half the units are exactly 0 at every layer (binomial: ±0.1 is more than 9σ at 32·64 = 2,048 units, σ = 0.011)
+    for (const l of r.layers) expect(Math.abs(l.activation.dead - 0.5)).toBeLessThan(0.1);
   });
 });
