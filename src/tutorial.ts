@@ -11,7 +11,8 @@
 //   'normal'    N(0, gain²)                        (plain small Gaussian; gain default 0.01)
 //   'uniform'   U(-gain/√n_in, gain/√n_in)         (gain default 1: PyTorch nn.Linear's default weight)
 // The weight matrix has shape [inputSize, outputSize] (x · W, as in the tutorial's numpy code).
-import type { DType } from './dtype.js';
+import { DTYPES, type DType } from './dtype.js';
+import { parseName, parseSeed } from './engine/keys.js';
 import type { Engine } from './engine/engine.js';
 import { choice, count, num, readOptions, readShape, show } from './init/options.js';
 import type { Tensor, TypedArray } from './tensor.js';
@@ -60,8 +61,7 @@ export function parameter(e: Engine, inputSize: unknown, outputSize: unknown, me
   const m = choice(fn, 'method', method, PARAMETER_METHODS, 'he');
   const o = readOptions(fn, opts, PARAMETER_OPTIONS);
   const shape = readShape(fn, [nIn, nOut]); // rejects sizes beyond Number.MAX_SAFE_INTEGER
-  const gain = o.gain === undefined ? undefined : num(fn, 'gain', o.gain, 1);
-  const alpha = num(fn, 'alpha', o.alpha, 0.01);
+  const { gain, alpha } = parameterValues(fn, o);
   const scale = Math.fround(parameterScale(m, nIn, gain, alpha));
   if (!Number.isFinite(scale) || scale < 0 || !Number.isFinite(Math.fround(6.764 * scale))) {
     throw new RangeError(`${fn}: gain must give a scale >= 0 with 6.764·scale a finite float32, got gain ${show(o.gain)}`);
@@ -69,7 +69,21 @@ export function parameter(e: Engine, inputSize: unknown, outputSize: unknown, me
   const rest: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const k of ['seed', 'name', 'dtype', 'out', 'range'] as const) if (o[k] !== undefined) rest[k] = o[k];
   const kernel = scale === 0 ? e.constantKernel(0) : m === 'uniform' ? e.uniformKernel(-scale, scale) : e.normalKernel(0, scale);
-  return e.produce({ fn, shape, opts: rest, kernel });
+  return e.produce({ fn, shape, opts: rest, kernel, maxAbs: m === 'uniform' ? scale : 6.764 * scale, ...(m === 'uniform' && scale > 0 ? { bounds: { lo: -scale, hi: scale, hiOpen: true } } : {}) });
+}
+
+/** The option values parameter() reads (seed, name and dtype are checked where they are used). */
+function parameterValues(fn: string, o: Readonly<Record<string, unknown>>): { gain: number | undefined; alpha: number } {
+  return { gain: o.gain === undefined ? undefined : num(fn, 'gain', o.gain, 1), alpha: num(fn, 'alpha', o.alpha, 0.01) };
+}
+
+/** Checks the options a Parameter keeps, as parameter() will read them. */
+function checkParameterOptions(fn: string, o: Readonly<Record<string, unknown>>): void {
+  parameterValues(fn, o);
+  choice(fn, 'dtype', o.dtype, DTYPES, 'float32');
+  if (o.seed !== undefined && o.name !== undefined) throw new TypeError(`${fn}: give seed or name, not both`);
+  if (o.seed !== undefined) parseSeed(fn, o.seed);
+  if (o.name !== undefined) parseName(fn, o.name);
 }
 
 /** The instance methods Parameter needs (a loaded WeightInit has it). */
@@ -97,7 +111,9 @@ export class Parameter {
     this.wi = wi;
     this.inputSize = count(fn, 'inputSize', inputSize);
     this.outputSize = count(fn, 'outputSize', outputSize);
-    this.options = { ...readOptions(fn, options, ['gain', 'alpha', 'seed', 'name', 'dtype']) } as ParameterOptions;
+    const o = readOptions(fn, options, ['gain', 'alpha', 'seed', 'name', 'dtype']);
+    checkParameterOptions(fn, o);
+    this.options = { ...o } as ParameterOptions;
     readShape(fn, [this.inputSize, this.outputSize]);
   }
 

@@ -96,14 +96,19 @@ export class WeightInit {
       throw err;
     }
     closeScope(made);
-    if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
-      for (const t of made) t.free();
-      throw new TypeError('weightinit.scope: fn returned a Promise; scope frees tensors when fn returns, so fn must be synchronous');
-    }
     const keep = new Set<unknown>();
-    if (result instanceof Tensor) keep.add(result);
-    else if (Array.isArray(result)) for (const v of result) keep.add(v);
-    else if (result !== null && typeof result === 'object') for (const v of Object.values(result)) keep.add(v);
+    try {
+      if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+        throw new TypeError('weightinit.scope: fn returned a Promise; scope frees tensors when fn returns, so fn must be synchronous');
+      }
+      if (result instanceof Tensor) keep.add(result);
+      else if (Array.isArray(result)) for (const v of result) keep.add(v);
+      else if (result !== null && typeof result === 'object') for (const v of Object.values(result)) keep.add(v);
+    } catch (err) {
+      // the result could not be inspected (a throwing getter, a revoked Proxy): keep nothing
+      for (const t of made) t.free();
+      throw err;
+    }
     for (const t of made) if (!keep.has(t)) t.free();
     return result;
   }

@@ -187,8 +187,12 @@ describe('8. extreme floats everywhere', () => {
     expectRejected(w, () => w.constant([4], { value: 1e39 }), RangeError, 'constant', /1e\+39/);
     expectRejected(w, () => w.constant([4], { value: -1e39 }), RangeError, 'constant', /-1e\+39/);
     expectRejected(w, () => w.constant([4], { value: 3.5e38, dtype: 'float64' }), RangeError, 'constant', /3\.5e\+38/);
+    // a finite value that would round to ±Infinity in the output dtype is a RangeError, as in float32
+    expectRejected(w, () => w.constant([4], { value: FLT_MAX, dtype: 'float16' }), RangeError, 'constant', /beyond float16's largest finite value 65504/);
+    expectRejected(w, () => w.constant([4], { value: FLT_MAX, dtype: 'bfloat16' }), RangeError, 'constant', /beyond bfloat16's largest finite value/);
     for (const value of [Infinity, -Infinity, Number.NaN, -0, FLT_MAX, 2 ** -149]) {
       for (const dtype of ['float32', 'float64', 'float16', 'bfloat16'] as const) {
+        if (value === FLT_MAX && (dtype === 'float16' || dtype === 'bfloat16')) continue;
         const got = valuesOf(w.constant([5], { value, dtype }), dtype);
         const want = dtype === 'float32' || dtype === 'float64' ? Math.fround(value) : value;
         if (dtype === 'float16' || dtype === 'bfloat16') {

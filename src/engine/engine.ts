@@ -44,7 +44,19 @@ export interface FillRequest {
   readonly draws?: boolean;
   /** The kernel makes the whole tensor at once: on the in-memory float32 path it gets one call for everything. */
   readonly whole?: boolean;
+  /** The largest |value| the kernel can write (checked against the output dtype's range). Infinity: deliberate (a constant). */
+  readonly maxAbs?: number;
+  /** Bounds every value must keep after conversion to a half dtype: [lo, hi], or [lo, hi) with `hiOpen`. */
+  readonly bounds?: { readonly lo: number; readonly hi: number; readonly hiOpen: boolean };
 }
+
+/** An own property of one of the library's internal objects (never an inherited one: Object.prototype may be polluted). */
+function own<T extends object, K extends keyof T>(o: T, k: K): T[K] | undefined {
+  return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
+}
+
+/** Largest finite value of each half dtype. */
+const HALF_MAX: Readonly<Record<string, number>> = { float16: 65504, bfloat16: 3.3895313892515355e38 };
 
 const engines = new WeakMap<object, Engine>();
 
@@ -124,7 +136,7 @@ export class Engine {
   }
 
   /** The key of a call: `seed`, else `name` (a named key under the root), else the sequence's next (taken only on success). */
-  keyOf(fn: string, opts: Opts): { key: Key; fromSequence: boolean } {
+  keyOf(fn: string, opts: Readonly<Record<string, unknown>>): { key: Key; fromSequence: boolean } {
     if (opts.seed !== undefined && opts.name !== undefined) {
       throw new TypeError(`${fn}: give seed (a fixed key) or name (a key derived from the root seed and the name), not both`);
     }
@@ -140,32 +152,42 @@ export class Engine {
    * memory) frees what it allocated and takes no key from the sequence.
    */
   produce(req: FillRequest): Tensor<TypedArray> | TypedArray {
-    const { fn, shape, opts, kernel } = req;
-    const type = req.type ?? this.outputType(fn, opts.dtype);
+    const fn = req.fn;
+    const shape = req.shape;
+    const opts = req.opts;
+    const kernel = req.kernel;
+    const fixedType = own(req, 'type');
+    const type = fixedType ?? this.outputType(fn, opts.dtype);
     const size = sizeOf(shape);
     const [start, end] = readRange(fn, opts.range, size);
     const n = end - start;
-    const out =
-      opts.out === undefined ? undefined : (readOut(fn, opts.out, type.info.outKinds, n, typedArrayLength) as TypedArray);
-    const { key, fromSequence } = req.draws === false ? { key: NO_KEY, fromSequence: false } : this.keyOf(fn, opts);
+    const out = opts.out === undefined ? undefined : (readOut(fn, opts.out, type.info.outKinds, n, typedArrayLength) as TypedArray);
+    // constants draw nothing, but their seed and name are validated like everyone's
+    const keyed = this.keyOf(fn, opts);
+    const draws = own(req, 'draws') !== false;
+    const key = draws ? keyed.key : NO_KEY;
+    const fromSequence = draws && keyed.fromSequence;
+    const convert = own(type, 'convert');
+    const clamp = this.#halfClamp(fn, type.info.name, own(req, 'maxAbs'), own(req, 'bounds'));
     // validation done: from here on the call succeeds or fails only for lack of memory
     const resultShape = opts.range === undefined ? shape : [n];
     if (out !== undefined) {
-      this.#intoArray(kernel, type, key, start, end, out);
+      const filled = this.#intoArray(kernel, type.info, convert, clamp, key, start, end, out);
       if (fromSequence) this.keys.advance();
-      return out;
+      return filled;
     }
     const bytes = n * type.info.bytes;
-    const ptr = this.heap.alloc(bytes, `${fn}(${showList(shape)}${opts.dtype === undefined ? '' : `, ${String(opts.dtype)}`})`);
+    const ptr = this.heap.alloc(bytes, `${fn} (a ${showList(resultShape)} ${type.info.name} tensor)`);
     try {
-      if (type.convert === undefined) {
-        if (req.whole === true) kernel(ptr, start, n, key);
+      if (convert === undefined) {
+        if (own(req, 'whole') === true) kernel(ptr, start, n, key);
         else for (let s = start; s < end; s += MAX_CALL) kernel(ptr + (s - start) * 4, s, Math.min(MAX_CALL, end - s), key);
       } else {
-        const conv = type.convert;
         this.chunks(start, end, (s, c) => {
+          const dst = ptr + (s - start) * type.info.bytes;
           kernel(this.scratch, s, c, key);
-          conv(this.scratch, ptr + (s - start) * type.info.bytes, c);
+          convert(this.scratch, dst, c);
+          clamp?.(new Uint16Array(this.core.memory.buffer, dst, c));
         });
       }
     } catch (err) {
@@ -176,24 +198,61 @@ export class Engine {
     return Tensor.adopt(this.heap, ptr, resultShape, n, type.info);
   }
 
+  /**
+   * For float16 / bfloat16 output: checks that the values fit the dtype (a finite draw must not
+   * round to ±Infinity) and returns a clamp that keeps bounded draws inside their bounds after
+   * rounding (a float32 value just inside a bound can round onto or past it).
+   */
+  #halfClamp(fn: string, dtype: string, maxAbs: number | undefined, bounds: FillRequest['bounds']): ((bits: Uint16Array) => void) | undefined {
+    const max = HALF_MAX[dtype];
+    if (max === undefined) return undefined;
+    if (maxAbs !== undefined && Number.isFinite(maxAbs) && !(halfRound(dtype, maxAbs) <= max)) {
+      throw new RangeError(
+        `${fn}: values reach ±${maxAbs}, beyond ${dtype}'s largest finite value ${max}; use a wider dtype (float32, ${dtype === 'float16' ? 'bfloat16, ' : ''}float64) or smaller parameters`,
+      );
+    }
+    if (bounds === undefined) return undefined;
+    const lo = halfBitsAtLeast(dtype, bounds.lo);
+    const hi = halfBitsAtMost(dtype, bounds.hi, bounds.hiOpen);
+    if (lo === undefined || hi === undefined || halfOrder(lo) > halfOrder(hi)) {
+      throw new RangeError(`${fn}: no ${dtype} value lies in ${bounds.hiOpen ? `[${bounds.lo}, ${bounds.hi})` : `[${bounds.lo}, ${bounds.hi}]`}; widen the interval or use float32`);
+    }
+    const loKey = halfOrder(lo);
+    const hiKey = halfOrder(hi);
+    return (bits) => {
+      for (let i = 0; i < bits.length; i++) {
+        const k = halfOrder(bits[i]!);
+        if (k < loKey) bits[i] = lo;
+        else if (k > hiKey) bits[i] = hi;
+      }
+    };
+  }
+
   /** Fills a caller-owned array (of any realm, or a view of this instance's own memory) chunk by chunk. */
-  #intoArray(kernel: Kernel, type: OutputType, key: Key, start: number, end: number, out: TypedArray): void {
-    const conv = type.convert;
+  #intoArray(
+    kernel: Kernel, info: DTypeInfo, conv: OutputType['convert'], clamp: ((bits: Uint16Array) => void) | undefined,
+    key: Key, start: number, end: number, out: TypedArray,
+  ): TypedArray {
     const dst = conv === undefined ? this.scratch : this.scratch + CHUNK * 4;
     const Kind = arrayOfKind(typedArrayTag(out)!);
     const memory = this.core.memory;
     // an `out` over this instance's memory (refilling a tensor in place) is re-derived after
     // any growth a kernel causes, so it is never a detached view
-    const own = bufferOf.call(out) === memory.buffer;
+    const inOwnMemory = bufferOf.call(out) === memory.buffer;
     const outOffset = byteOffsetOf.call(out) as number;
     const n = end - start;
+    let target = out;
     this.chunks(start, end, (s, c) => {
       kernel(this.scratch, s, c, key);
       if (conv !== undefined) conv(this.scratch, dst, c);
       const buf = memory.buffer;
-      const target = own ? new Kind(buf, outOffset, n) : out;
+      if (clamp !== undefined) clamp(new Uint16Array(buf, dst, c));
+      if (inOwnMemory && target.buffer !== buf) target = new Kind(buf, outOffset, n) as TypedArray;
       setInto.call(target, new Kind(buf, dst, c), s - start);
     });
+    void info;
+    // an in-place refill that grew memory returns a live view of the same region
+    return target;
   }
 
   /** Splits [start, end) at multiples of CHUNK in the global index space. */
@@ -205,4 +264,77 @@ export class Engine {
       s = e;
     }
   }
+}
+
+// float16 / bfloat16 bit patterns: rounding, neighbours and an order-preserving key.
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** The value of a half bit pattern. */
+function halfValue(dtype: string, b: number): number {
+  if (dtype === 'bfloat16') {
+    u32[0] = b << 16;
+    return f32[0]!;
+  }
+  const e = (b >> 10) & 0x1f;
+  const m = b & 0x3ff;
+  const v = e === 0 ? m * 2 ** -24 : e === 31 ? (m === 0 ? Infinity : NaN) : (1 + m / 1024) * 2 ** (e - 15);
+  return b & 0x8000 ? -v : v;
+}
+
+/** Monotonic integer key of a (non-NaN) half bit pattern: −0 and +0 share one. */
+function halfOrder(b: number): number {
+  return b & 0x8000 ? 0x8000 - (b & 0x7fff) : 0x8000 + b;
+}
+
+/** The half bit pattern of a key (the positive zero for key 0x8000). */
+function halfOfOrder(k: number): number {
+  return k >= 0x8000 ? k - 0x8000 : 0x8000 | (0x8000 - k);
+}
+
+const HALF_INF: Readonly<Record<string, number>> = { float16: 0x7c00, bfloat16: 0x7f80 };
+
+/** The smallest finite half value >= x, as bits (undefined if none). */
+function halfBitsAtLeast(dtype: string, x: number): number | undefined {
+  const inf = HALF_INF[dtype]!;
+  // binary search over the keys of finite values: from -max (key of 0x8000|(inf-1)) to +max
+  let lo = halfOrder(0x8000 | (inf - 1));
+  let hi = halfOrder(inf - 1);
+  if (halfValue(dtype, halfOfOrder(hi)) < x) return undefined;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (halfValue(dtype, halfOfOrder(mid)) >= x) hi = mid;
+    else lo = mid + 1;
+  }
+  return halfOfOrder(lo);
+}
+
+/** The largest finite half value <= x (< x when open), as bits (undefined if none). */
+function halfBitsAtMost(dtype: string, x: number, open: boolean): number | undefined {
+  const inf = HALF_INF[dtype]!;
+  let lo = halfOrder(0x8000 | (inf - 1));
+  let hi = halfOrder(inf - 1);
+  const ok = (k: number) => (open ? halfValue(dtype, halfOfOrder(k)) < x : halfValue(dtype, halfOfOrder(k)) <= x);
+  if (!ok(lo)) return undefined;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ok(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return halfOfOrder(lo);
+}
+
+/** |x| rounded to the half dtype's nearest value (Infinity past its range), for the range check. */
+function halfRound(dtype: string, x: number): number {
+  const a = Math.abs(x);
+  const below = halfBitsAtMost(dtype, a, false);
+  const above = halfBitsAtLeast(dtype, a);
+  if (above === undefined) {
+    // past the largest finite value: rounds to infinity once beyond max + half an ulp
+    const max = halfValue(dtype, below!);
+    const ulp = max - halfValue(dtype, below! - 1);
+    return a >= max + ulp / 2 ? Infinity : max;
+  }
+  return halfValue(dtype, above);
 }

@@ -18,6 +18,12 @@ export const MAX_BYTES = 65536 * PAGE;
 /** Spans of the request's own class looked at before taking a span of a larger class. */
 const PROBE = 16;
 
+/** "weightinit.normal: [8, 8] (…) " from "weightinit.normal([8, 8]) (…)": errors start with the method's name. */
+function prefix(what: string): string {
+  const m = /^(weightinit\.\w+) \((.*)\)$/.exec(what);
+  return m === null ? `weightinit: ${what} ` : `${m[1]}: ${m[2]} `;
+}
+
 function align(n: number): number {
   return Math.ceil(n / ALIGN) * ALIGN;
 }
@@ -98,7 +104,7 @@ export class Heap {
     if (end > MAX_BYTES) {
       if (ptr !== this.#top) this.#addFree(ptr, this.#top - ptr);
       throw new RangeError(
-        `weightinit: ${what} needs ${bytes} bytes of wasm memory, and wasm32 memory ends at 4 GiB (${this.#liveBytes} bytes are live). ` +
+        `${prefix(what)}needs ${bytes} bytes of wasm memory, and wasm32 memory ends at 4 GiB (${this.#liveBytes} bytes are live). ` +
           'Free tensors you no longer need.',
       );
     }
@@ -106,7 +112,7 @@ export class Heap {
       this.#ensure(end);
     } catch (err) {
       if (ptr !== this.#top) this.#addFree(ptr, this.#top - ptr);
-      throw new RangeError(`weightinit: the runtime refused to grow wasm memory to ${end} bytes for ${what} (${String(err)}). Free tensors you no longer need.`);
+      throw new RangeError(`${prefix(what)}needs wasm memory grown to ${end} bytes, and the runtime refused (${String(err)}). Free tensors you no longer need.`);
     }
     this.#top = end;
     return this.#hand(ptr, size);

@@ -39,11 +39,11 @@ export function uniform(e: Engine, shape: unknown, opts: unknown): Tensor<TypedA
   const s = readShape(fn, shape);
   const low = f32(fn, 'low', o.low, 0);
   const high = f32(fn, 'high', o.high, 1);
-  if (!(low < high)) throw new RangeError(`${fn}: low must be less than high, got low = ${show(low)}, high = ${show(high)}`);
-  if (!Number.isFinite(Math.fround(high - low))) {
-    throw new RangeError(`${fn}: high - low must be a finite float32, got low = ${show(low)}, high = ${show(high)}`);
-  }
-  return e.produce({ fn, shape: s, opts: o, kernel: e.uniformKernel(low, high) });
+  const given = `low = ${show(o.low ?? 0)}, high = ${show(o.high ?? 1)}`;
+  if (!(low < high)) throw new RangeError(`${fn}: low must be less than high (as float32), got ${given}`);
+  if (!Number.isFinite(Math.fround(high - low))) throw new RangeError(`${fn}: high - low must be a finite float32, got ${given}`);
+  const maxAbs = Math.max(Math.abs(low), Math.abs(high));
+  return e.produce({ fn, shape: s, opts: o, kernel: e.uniformKernel(low, high), maxAbs, bounds: { lo: low, hi: high, hiOpen: true } });
 }
 
 /** @internal */
@@ -55,9 +55,9 @@ export function normal(e: Engine, shape: unknown, opts: unknown): Tensor<TypedAr
   const std = f32(fn, 'std', o.std, 1);
   if (std < 0) throw new RangeError(`${fn}: std must be >= 0, got ${show(o.std)}`);
   if (!Number.isFinite(Math.fround(Math.abs(mean) + NORMAL_MAX_Z * std))) {
-    throw new RangeError(`${fn}: |mean| + 6.764·std must be a finite float32 (values reach 6.764 std from the mean), got mean = ${show(mean)}, std = ${show(std)}`);
+    throw new RangeError(`${fn}: |mean| + 6.764·std must be a finite float32 (values reach 6.764 std from the mean), got mean = ${show(o.mean ?? 0)}, std = ${show(o.std ?? 1)}`);
   }
-  return e.produce({ fn, shape: s, opts: o, kernel: e.normalKernel(mean, std) });
+  return e.produce({ fn, shape: s, opts: o, kernel: e.normalKernel(mean, std), maxAbs: Math.abs(mean) + NORMAL_MAX_Z * std });
 }
 
 /** @internal */

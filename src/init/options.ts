@@ -11,11 +11,30 @@ export { show };
 /** Options as read: a null-prototype record of own data values. */
 export type Opts = Readonly<Record<string, unknown>>;
 
+/** Array.isArray that turns a revoked Proxy into a clear TypeError. */
+export function isArray(fn: string, name: string, v: unknown): v is unknown[] {
+  try {
+    return Array.isArray(v);
+  } catch {
+    throw new TypeError(`${fn}: ${name} is a revoked Proxy`);
+  }
+}
+
+/** Object.prototype of this realm or another: no prototype of its own, and it is its constructor's prototype. */
+function isObjectPrototype(proto: object): boolean {
+  if (proto === Object.prototype) return true;
+  if (Object.getPrototypeOf(proto) !== null) return false;
+  const d = Object.getOwnPropertyDescriptor(proto, 'constructor');
+  const ctor = d !== undefined && 'value' in d ? (d.value as unknown) : undefined;
+  if (typeof ctor !== 'function') return false;
+  const p = Object.getOwnPropertyDescriptor(ctor, 'prototype');
+  return p !== undefined && 'value' in p && p.value === proto && Object.getOwnPropertyDescriptor(ctor, 'name')?.value === 'Object';
+}
+
 function isPlainObject(v: object): boolean {
   if (Object.prototype.toString.call(v) !== '[object Object]') return false;
   const proto = Object.getPrototypeOf(v) as object | null;
-  // Object.prototype of this or another realm (its own prototype is null), or no prototype
-  return proto === null || Object.getPrototypeOf(proto) === null;
+  return proto === null || isObjectPrototype(proto);
 }
 
 /**
@@ -26,7 +45,7 @@ function isPlainObject(v: object): boolean {
 export function readOptions(fn: string, opts: unknown, allowed: readonly string[]): Opts {
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (opts === undefined) return out;
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts) || !isPlainObject(opts)) {
+  if (opts === null || typeof opts !== 'object' || isArray(fn, 'options', opts) || !isPlainObject(opts)) {
     throw new TypeError(`${fn}: options must be a plain object ({ ... }), got ${show(opts)}`);
   }
   for (const key of Reflect.ownKeys(opts)) {
@@ -38,7 +57,7 @@ export function readOptions(fn: string, opts: unknown, allowed: readonly string[
     if (d === undefined) continue; // a Proxy that listed a key it does not have
     if (!('value' in d)) throw new TypeError(`${fn}: option ${JSON.stringify(key)} is a getter/setter; pass a plain value`);
     if (d.enumerable !== true) throw new TypeError(`${fn}: option ${JSON.stringify(key)} is not enumerable; pass a plain object literal`);
-    if (d.value !== undefined) out[key] = Array.isArray(d.value) ? readList(fn, key, d.value) : d.value;
+    if (d.value !== undefined) out[key] = isArray(fn, `option ${JSON.stringify(key)}`, d.value) ? readList(fn, key, d.value) : d.value;
   }
   return Object.freeze(out);
 }
@@ -48,7 +67,7 @@ export function readOptions(fn: string, opts: unknown, allowed: readonly string[
  * once as an own data property. Holes and accessor elements are errors.
  */
 export function readList(fn: string, name: string, v: unknown): unknown[] {
-  if (!Array.isArray(v)) throw new TypeError(`${fn}: ${name} must be an array, got ${show(v)}`);
+  if (!isArray(fn, name, v)) throw new TypeError(`${fn}: ${name} must be an array, got ${show(v)}`);
   const lenDesc = Reflect.getOwnPropertyDescriptor(v, 'length');
   const len = lenDesc !== undefined && 'value' in lenDesc ? (lenDesc.value as unknown) : undefined;
   if (typeof len !== 'number' || !Number.isSafeInteger(len) || len < 0) throw new TypeError(`${fn}: ${name} must be an array, got ${show(v)}`);
@@ -65,7 +84,7 @@ export function readList(fn: string, name: string, v: unknown): unknown[] {
 
 /** A shape as read: plain non-negative safe integers whose product is a safe integer. */
 export function readShape(fn: string, shape: unknown, minRank = 0): number[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${fn}: shape must be an array of non-negative integers, got ${show(shape)}`);
+  if (!isArray(fn, 'shape', shape)) throw new TypeError(`${fn}: shape must be an array of non-negative integers, got ${show(shape)}`);
   const list = readList(fn, 'shape', shape);
   const dims: number[] = [];
   let size = 1;
@@ -136,9 +155,9 @@ export function choice<T extends string>(fn: string, name: string, v: unknown, a
 /** A [start, end) element range inside a tensor of `size` elements. Default: the whole tensor. */
 export function readRange(fn: string, v: unknown, size: number): [number, number] {
   if (v === undefined) return [0, size];
-  const list = Array.isArray(v) ? readList(fn, 'range', v) : undefined;
+  const list = isArray(fn, 'range', v) ? readList(fn, 'range', v) : undefined;
   if (list === undefined || list.length !== 2) {
-    throw new TypeError(`${fn}: range must be [start, end] with 0 <= start <= end <= ${size}, got ${Array.isArray(v) ? showList(list ?? []) : show(v)}`);
+    throw new TypeError(`${fn}: range must be [start, end] with 0 <= start <= end <= ${size}, got ${list !== undefined ? showList(list) : show(v)}`);
   }
   const [s, e] = list;
   if (typeof s !== 'number' || typeof e !== 'number' || !Number.isSafeInteger(s) || !Number.isSafeInteger(e) || s < 0 || s > e || e > size) {
@@ -155,7 +174,8 @@ export function readOut(fn: string, v: unknown, kinds: readonly string[], length
   }
   const len = lengthOf(v);
   if (len !== length) {
-    throw new RangeError(`${fn}: out has ${len} elements, but ${length} are to be written (the tensor's size, or end - start of range)`);
+    const detached = len === 0 ? ' (its buffer may be detached: transferred, or an old view of wasm memory that has grown)' : '';
+    throw new RangeError(`${fn}: out has ${len} elements${detached}, but ${length} are to be written (the tensor's size, or end - start of range)`);
   }
   return v as ArrayBufferView;
 }

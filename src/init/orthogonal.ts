@@ -63,7 +63,7 @@ export function orthogonalInto(e: Engine, fn: string, dst: number, rows: number,
  * call covering everything) it is written straight into the output; otherwise (out, dtype,
  * range: calls chunk by chunk) it is made once into a heap buffer and copied from.
  */
-function run(e: Engine, fn: string, shape: number[], o: Readonly<Record<string, unknown>>, make: (dst: number, key: Key) => void): Out {
+function run(e: Engine, fn: string, shape: number[], o: Readonly<Record<string, unknown>>, gain: number, make: (dst: number, key: Key) => void): Out {
   const size = sizeOf(shape);
   let whole = -1;
   const kernel: Kernel = (p, start, count, key) => {
@@ -72,7 +72,7 @@ function run(e: Engine, fn: string, shape: number[], o: Readonly<Record<string, 
       return;
     }
     if (whole < 0) {
-      const ptr = e.heap.alloc(size * 4, `${fn}(${showList(shape)}) (the whole matrix is made before any part of it is copied out)`);
+      const ptr = e.heap.alloc(size * 4, `${fn} (the whole ${showList(shape)} matrix, made before any part of it is copied out)`);
       try {
         make(ptr, key);
       } catch (err) {
@@ -84,7 +84,8 @@ function run(e: Engine, fn: string, shape: number[], o: Readonly<Record<string, 
     e.f32(p, count).set(e.f32(whole + start * 4, count));
   };
   try {
-    return e.produce({ fn, shape, opts: o, kernel, whole: true });
+    // every entry of gain·Q (Q with orthonormal rows or columns) is at most |gain| in magnitude
+    return e.produce({ fn, shape, opts: o, kernel, whole: true, maxAbs: Math.abs(gain) });
   } finally {
     if (whole >= 0) e.heap.free(whole);
   }
@@ -104,7 +105,7 @@ export function orthogonal(e: Engine, shape: unknown, opts: unknown): Out {
   const size = sizeOf(s);
   const rows = layout === 'torch' ? s[0]! : size === 0 ? 0 : size / s[s.length - 1]!;
   const cols = layout === 'torch' ? (rows === 0 ? 0 : size / rows) : s[s.length - 1]!;
-  return run(e, fn, s, o, (dst, key) => orthogonalInto(e, fn, dst, rows, cols, gain, key));
+  return run(e, fn, s, o, gain, (dst, key) => orthogonalInto(e, fn, dst, rows, cols, gain, key));
 }
 
 /** @internal */
@@ -134,7 +135,7 @@ export function deltaOrthogonal(e: Engine, shape: unknown, opts: unknown): Out {
     e.f32(dst, size).fill(0);
     if (size === 0) return;
     // torch: the [out, in] matrix (orthonormal columns); tf: the [in, out] one (orthonormal rows)
-    const mat = e.heap.alloc(m * 4, `${fn}'s ${outC}x${inC} centre`);
+    const mat = e.heap.alloc(m * 4, `${fn} (its ${outC}x${inC} orthogonal centre)`);
     try {
       if (layout === 'torch') orthogonalInto(e, fn, mat, outC, inC, gain, key);
       else orthogonalInto(e, fn, mat, inC, outC, gain, key);
@@ -149,7 +150,7 @@ export function deltaOrthogonal(e: Engine, shape: unknown, opts: unknown): Out {
       e.heap.free(mat);
     }
   };
-  return run(e, fn, s, o, make);
+  return run(e, fn, s, o, gain, make);
 }
 
 /**

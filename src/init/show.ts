@@ -8,7 +8,12 @@ export function show(v: unknown): string {
   if (v === null || v === undefined || typeof v === 'boolean') return String(v);
   if (typeof v === 'symbol') return 'a symbol';
   if (typeof v === 'function') return 'a function';
-  const tag = typedArrayTag(v);
+  let tag: string | undefined;
+  try {
+    tag = typedArrayTag(v);
+  } catch {
+    return 'a revoked Proxy';
+  }
   if (tag !== undefined) return `${tag}(${typedArrayLength(v)})`;
   let isArr = false;
   try {

@@ -40,8 +40,8 @@ function readValue(fn: string, v: unknown): number {
   return r;
 }
 
-function fixed(e: Engine, fn: string, shape: number[], o: Readonly<Record<string, unknown>>, kernel: Kernel): Out {
-  return e.produce({ fn, shape, opts: o, kernel, draws: false });
+function fixed(e: Engine, fn: string, shape: number[], o: Readonly<Record<string, unknown>>, kernel: Kernel, maxAbs: number): Out {
+  return e.produce({ fn, shape, opts: o, kernel, draws: false, maxAbs });
 }
 
 /** @internal */
@@ -49,14 +49,15 @@ export function constant(e: Engine, shape: unknown, opts: unknown): Out {
   const fn = 'weightinit.constant';
   const o = readOptions(fn, opts, ['value', ...COMMON]);
   const s = readShape(fn, shape);
-  return fixed(e, fn, s, o, e.constantKernel(readValue(fn, o.value)));
+  const value = readValue(fn, o.value);
+  return fixed(e, fn, s, o, e.constantKernel(value), Math.abs(value));
 }
 
 /** @internal */
 export function filled(e: Engine, name: 'zeros' | 'ones', shape: unknown, opts: unknown): Out {
   const fn = `weightinit.${name}`;
   const o = readOptions(fn, opts, COMMON);
-  return fixed(e, fn, readShape(fn, shape), o, e.constantKernel(name === 'zeros' ? 0 : 1));
+  return fixed(e, fn, readShape(fn, shape), o, e.constantKernel(name === 'zeros' ? 0 : 1), 1);
 }
 
 /** @internal */
@@ -78,7 +79,7 @@ export function eye(e: Engine, shape: unknown, opts: unknown): Out {
       if (idx >= start) view[idx - start] = gain;
     }
   };
-  return fixed(e, fn, s, o, kernel);
+  return fixed(e, fn, s, o, kernel, Math.abs(gain));
 }
 
 /** Out and in channel counts and kernel dims of a 3-, 4- or 5-D conv weight in a layout. */
@@ -128,7 +129,7 @@ export function dirac(e: Engine, shape: unknown, opts: unknown): Out {
     view.fill(0);
     for (const idx of ones) if (idx >= start && idx < start + n) view[idx - start] = 1;
   };
-  return fixed(e, fn, s, o, kernel);
+  return fixed(e, fn, s, o, kernel, 1);
 }
 
 /** @internal */
@@ -147,7 +148,8 @@ export function sparse(e: Engine, shape: unknown, opts: unknown): Out {
   const [rows, cols] = s as [number, number];
   const zerosPerCol = Math.ceil(sparsity * rows);
   const normal = std > 0 ? e.normalKernel(0, std) : e.constantKernel(0);
-  if (zerosPerCol === 0 || cols === 0) return e.produce({ fn, shape: s, opts: o, kernel: normal });
+  const maxAbs = 6.764 * std;
+  if (zerosPerCol === 0 || cols === 0) return e.produce({ fn, shape: s, opts: o, kernel: normal, maxAbs });
   const core = e.core;
   const maskBytes = core.sparseMaskBytes(rows, cols);
   // The zero pattern is computed once per call (on the first chunk, when the key is known)
@@ -155,14 +157,14 @@ export function sparse(e: Engine, shape: unknown, opts: unknown): Out {
   let mask = -1;
   const kernel: Kernel = (p, start, n, key) => {
     if (mask < 0) {
-      mask = e.heap.alloc(maskBytes, `${fn}'s zero mask of ${rows}x${cols} (it needs the whole mask, (rows + 1)·cols bits, in wasm memory whatever the range or out)`);
+      mask = e.heap.alloc(maskBytes, `${fn} (its zero mask for ${rows}x${cols}: the whole mask, (rows + 1)·cols bits, is kept in wasm memory whatever range or out say)`);
       core.sparseMask(mask, rows, cols, zerosPerCol, key.lo, key.hi);
     }
     normal(p, start, n, key);
     core.sparseApply(p, mask, start, n);
   };
   try {
-    return e.produce({ fn, shape: s, opts: o, kernel });
+    return e.produce({ fn, shape: s, opts: o, kernel, maxAbs });
   } finally {
     if (mask >= 0) e.heap.free(mask);
   }

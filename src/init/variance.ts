@@ -91,10 +91,19 @@ export function varianceOf(fn: string, e: Engine, shape: readonly number[], o: O
   return variance;
 }
 
+/** The largest |value| a draw can produce, and its bounds (uniform: [-b, b); truncated: ±2σ). */
+function drawLimits(d: ScaledDraw): { maxAbs: number; bounds?: { lo: number; hi: number; hiOpen: boolean } } {
+  if (d.distribution === 'uniform') return d.bound! > 0 ? { maxAbs: d.bound!, bounds: { lo: -d.bound!, hi: d.bound!, hiOpen: true } } : { maxAbs: 0 };
+  if (d.distribution === 'normal') return { maxAbs: 6.764 * d.std! };
+  const b = Math.fround(2 * d.std!);
+  return b > 0 ? { maxAbs: b, bounds: { lo: -b, hi: b, hiOpen: false } } : { maxAbs: 0 };
+}
+
 function scaled(e: Engine, fn: string, shape: unknown, o: Opts, scale: number, mode: CanonicalMode, dist: Distribution): Tensor<TypedArray> | TypedArray {
   const s = readShape(fn, shape);
   const variance = varianceOf(fn, e, s, o, scale, mode);
-  return e.produce({ fn, shape: s, opts: o, kernel: scaledKernel(e, scaledDraw(variance, dist)) });
+  const draw = scaledDraw(variance, dist);
+  return e.produce({ fn, shape: s, opts: o, kernel: scaledKernel(e, draw), ...drawLimits(draw) });
 }
 
 /** @internal */
