@@ -41,13 +41,18 @@ writeFileSync(specFile, JSON.stringify(tiny));
 describe('weightinit init', () => {
   it('writes a file equal bit for bit to initModel in this process, and --json describes it', async () => {
     const out = join(dir, 'tiny.safetensors');
-    const r = await cli('init', '--spec', specFile, '--out', out, '--seed', '12', '--dtype', 'bf16', '--json');
+    const r = await cli('init', '--spec', specFile, '--out', out, '--seed', '12', '--dtype', 'bf16', '--json', '--quiet');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout) as { seed: string; recipe: string; files: { path: string }[]; entries: unknown[] };
+    const j = JSON.parse(r.stdout) as { seed: string; recipe: string; files: { path: string }[]; entries: { name: string; std?: number; stats: { mean: number; std: number; count: number } }[] };
     expect(j.seed).toBe('12');
     expect(j.recipe).toBe('gpt2'); // the family's recipe by default
     expect(j.entries.length).toBe(tiny.tensors.length);
+    // stats of the values written, next to the formulas' std
+    const wte = j.entries.find((e) => e.name === 'wte.weight')!;
+    expect(wte.stats.count).toBe(60 * 32);
+    expect(wte.std).toBe(0.02);
+    expect(Math.abs(wte.stats.std - 0.02)).toBeLessThan(0.002);
     const wi = await load();
     const { tensors } = initModel(wi, tiny, { seed: 12, dtype: 'bfloat16', recipe: 'gpt2' });
     for (const [name, t] of Object.entries(tensors)) {
@@ -83,7 +88,7 @@ describe('weightinit inspect', () => {
     expect(j.tensors.every((t) => t.dtype === 'F32')).toBe(true);
     const text = await cli('inspect', out);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/h\.1\.mlp\.c_proj\.weight\tF32\t\[128, 32\]/);
+    expect(text.stdout).toMatch(/h\.1\.mlp\.c_proj\.weight +F32 +\[128, 32\] +4,096 /);
   });
 });
 
@@ -102,6 +107,17 @@ describe('exit statuses', () => {
     ['bad --shards', ['init', '--preset', 'mlp', '--out', out(), '--shards', '0'], /--shards/],
     ['unknown option', ['init', '--preset', 'mlp', '--out', out(), '--colour'], /--colour/],
     ['inspect without a file', ['inspect'], /inspect/],
+    ['--preset-opt without --preset', ['init', '--spec', specFile, '--preset-opt', 'nLayer=2', '--out', out()], /--preset-opt/],
+    ['--preset-opt not KEY=VALUE', ['init', '--preset', 'gpt2', '--preset-opt', 'nLayer', '--out', out()], /--preset-opt/],
+    ['--preset-opt unknown key', ['init', '--preset', 'gpt2', '--preset-opt', 'layers=2', '--out', out()], /--preset-opt.*layers/],
+    ['--preset-opt bad value', ['init', '--preset', 'gpt2', '--preset-opt', 'nLayer=0', '--out', out()], /--preset-opt.*nLayer/],
+    ['--like with --preset', ['init', '--preset', 'mlp', '--like', specFile, '--out', out()], /--like/],
+    ['--rank without --shards', ['init', '--preset', 'mlp', '--out', out(), '--rank', '0/2'], /--rank.*--shards/],
+    ['--rank out of range', ['init', '--preset', 'mlp', '--out', out(), '--shards', '2', '--rank', '2/2'], /--rank 2\/2/],
+    ['--rank malformed', ['init', '--preset', 'mlp', '--out', out(), '--shards', '2', '--rank', 'first'], /--rank/],
+    ['--shards more than tensors', ['init', '--preset', 'mlp', '--out', out(), '--shards', '99'], /--shards/],
+    ['--seed missing its value', ['init', '--preset', 'mlp', '--out', out(), '--seed'], /--seed/],
+    ['inspect unknown option', ['inspect', 'x.safetensors', '--stats'], /--stats/],
   ];
   for (const [what, args, msg] of usage) {
     it(`${what}: exit 2, the message names it`, async () => {

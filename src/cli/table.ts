@@ -1,0 +1,214 @@
+// The per-tensor summary of a write: statistics of the values actually written, accumulated
+// chunk by chunk in the TensorSource.write hook (no tensor is ever held whole), and the
+// plain-text table the CLI and the demo print.
+import type { TensorOut, TensorSource } from '../io/common.js';
+import type { Plan, PlanEntry } from '../model/plan.js';
+import { packageVersion, planSources } from '../model/write.js';
+import type { Rule } from '../model/recipes.js';
+import type { WeightInit } from '../weightinit.js';
+
+/** Running count, mean, M2 (sum of squared deviations), min and max; chunks merged by Chan et al.'s pairwise formula. */
+export class RunningStats {
+  count = 0;
+  mean = 0;
+  m2 = 0;
+  min = Infinity;
+  max = -Infinity;
+  /** Values that were NaN or ±Infinity (left out of mean and std). */
+  nonFinite = 0;
+
+  /** Adds `n` values read by `get(i)`, i in [0, n). One pass, shifted by the chunk's first finite value. */
+  addChunk(n: number, get: (i: number) => number): void {
+    let shift = NaN;
+    let s = 0;
+    let q = 0;
+    let c = 0;
+    let min = this.min;
+    let max = this.max;
+    for (let i = 0; i < n; i++) {
+      const x = get(i);
+      if (!Number.isFinite(x)) {
+        this.nonFinite++;
+        continue;
+      }
+      if (c === 0) shift = x;
+      const d = x - shift;
+      s += d;
+      q += d * d;
+      c++;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    this.min = min;
+    this.max = max;
+    if (c === 0) return;
+    const mean = shift + s / c;
+    const m2 = Math.max(0, q - (s * s) / c);
+    this.merge(c, mean, m2);
+  }
+
+  /** Adds the values of a typed array of numbers (fast path, no closure per element). */
+  addArray(v: Float32Array | Float64Array): void {
+    const n = v.length;
+    if (n === 0) return;
+    const shift = v[0]!;
+    if (!Number.isFinite(shift)) {
+      this.addChunk(n, (i) => v[i]!);
+      return;
+    }
+    let s = 0;
+    let q = 0;
+    let min = this.min;
+    let max = this.max;
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
+      const d = x - shift;
+      s += d;
+      q += d * d;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    if (!Number.isFinite(q) || !Number.isFinite(min) || !Number.isFinite(max)) {
+      // a NaN or infinity somewhere: count it apart, element by element
+      this.addChunk(n, (i) => v[i]!);
+      return;
+    }
+    this.min = min;
+    this.max = max;
+    this.merge(n, shift + s / n, Math.max(0, q - (s * s) / n));
+  }
+
+  private merge(n: number, mean: number, m2: number): void {
+    if (this.count === 0) {
+      this.count = n;
+      this.mean = mean;
+      this.m2 = m2;
+      return;
+    }
+    const total = this.count + n;
+    const delta = mean - this.mean;
+    this.mean += (delta * n) / total;
+    this.m2 += m2 + (delta * delta * this.count * n) / total;
+    this.count = total;
+  }
+
+  /** Population standard deviation (NaN with no values). */
+  get std(): number {
+    return this.count === 0 ? NaN : Math.sqrt(this.m2 / this.count);
+  }
+
+  toJSON(): { count: number; mean: number | null; std: number | null; min: number | null; max: number | null; nonFinite: number } {
+    const f = (x: number) => (Number.isFinite(x) ? x : null);
+    return { count: this.count, mean: f(this.count === 0 ? NaN : this.mean), std: f(this.std), min: f(this.min), max: f(this.max), nonFinite: this.nonFinite };
+  }
+}
+
+let BF16: Float32Array | undefined;
+let F16: Float32Array | undefined;
+
+/** The float value of every bfloat16 bit pattern (a 256 KiB table, built once). */
+export function bf16Table(): Float32Array {
+  if (BF16 === undefined) {
+    const u = new Uint32Array(65536);
+    for (let b = 0; b < 65536; b++) u[b] = b << 16;
+    BF16 = new Float32Array(u.buffer);
+  }
+  return BF16;
+}
+
+/** The float value of every IEEE binary16 bit pattern (a 256 KiB table, built once). */
+export function f16Table(): Float32Array {
+  if (F16 === undefined) {
+    F16 = new Float32Array(65536);
+    for (let b = 0; b < 65536; b++) {
+      const sign = b & 0x8000 ? -1 : 1;
+      const e = (b >>> 10) & 0x1f;
+      const m = b & 0x3ff;
+      F16[b] = e === 0 ? sign * m * 2 ** -24 : e === 31 ? (m === 0 ? sign * Infinity : NaN) : sign * (1 + m / 1024) * 2 ** (e - 15);
+    }
+  }
+  return F16;
+}
+
+/** Adds the values of a chunk in a writer's element type (F16/BF16: bit patterns, or a Float16Array for F16). */
+export function addValues(st: RunningStats, dtype: 'F32' | 'F64' | 'F16' | 'BF16', out: TensorOut | ArrayBufferView, count = (out as { length: number }).length): void {
+  if (dtype === 'F32' || dtype === 'F64') {
+    st.addArray(out as Float32Array | Float64Array);
+    return;
+  }
+  const bits = out instanceof Uint16Array ? out : new Uint16Array(out.buffer, out.byteOffset, count);
+  const table = dtype === 'BF16' ? bf16Table() : f16Table();
+  st.addChunk(count, (i) => table[bits[i]!]!);
+}
+
+/** The plan's tensors as writer sources whose write hook also feeds `stats` (one RunningStats per entry, by name). */
+export function observedSources(wi: WeightInit, plan: Plan, stats: Map<string, RunningStats>): TensorSource[] {
+  return planSources(wi, plan).map((s) => {
+    const st = new RunningStats();
+    stats.set(s.name, st);
+    return {
+      name: s.name,
+      shape: s.shape,
+      dtype: s.dtype,
+      write(start: number, count: number, out: TensorOut) {
+        s.write(start, count, out);
+        addValues(st, s.dtype, out, count);
+      },
+    };
+  });
+}
+
+/** The `__metadata__` writeModel records (src/model/write.ts), so a file written here says how to make it again in the same words. */
+export function modelMetadata(plan: Plan, rules: readonly Rule[] | undefined): Record<string, string> {
+  return {
+    format: 'pt',
+    seed: plan.seed.toString(),
+    recipe: plan.recipe,
+    weightinit: packageVersion(),
+    rules: JSON.stringify(rules ?? [], (_k, v: unknown) => (typeof v === 'function' ? '[function]' : v)),
+  };
+}
+
+/** A number in 4 significant digits, or exponent notation when very small or large. */
+export function num(x: number | undefined | null): string {
+  if (x === undefined || x === null || Number.isNaN(x)) return '-';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a < 1e-3 || a >= 1e5) return x.toExponential(2);
+  return x.toPrecision(4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+/** What the formulas say a tensor's values should look like: `std 0.02`, `= 1`. */
+export function expected(e: PlanEntry): string {
+  if (e.value !== undefined) return `= ${num(e.value)}`;
+  if (e.std !== undefined) return num(e.std);
+  return '-';
+}
+
+/** Pads columns to a table; numeric columns (by index) right-aligned. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string {
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => (right.has(i) ? c.padStart(w[i]!) : i === r.length - 1 ? c : c.padEnd(w[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n') + '\n';
+}
+
+export const SUMMARY_HEADER = ['tensor', 'shape', 'dtype', 'rule', 'initializer', 'mean', 'std', 'expected std'] as const;
+
+/** One summary row per plan entry: name, shape, dtype, rule, initializer, measured mean and std, the std the formulas give. */
+export function summaryRow(e: PlanEntry, st: RunningStats | undefined): string[] {
+  const has = st !== undefined && st.count > 0;
+  return [e.name, `[${e.shape.join(', ')}]`, e.dtype, e.rule, e.initializer, has ? num(st.mean) : '-', has ? num(st.std) : '-', expected(e)];
+}
+
+/** The whole summary table, or the first and last `edge` rows with a "... N more" line between when `edge` is given. */
+export function summaryTable(plan: Plan, stats: ReadonlyMap<string, RunningStats>, edge?: number): string {
+  let entries: (PlanEntry | undefined)[] = plan.entries;
+  if (edge !== undefined && plan.entries.length > 2 * edge + 1) entries = [...plan.entries.slice(0, edge), undefined, ...plan.entries.slice(-edge)];
+  const skipped = plan.entries.length - (entries.length - 1);
+  const rows = entries.map((e) => (e === undefined ? [`... ${skipped} more`, '', '', '', '', '', '', ''] : summaryRow(e, stats.get(e.name))));
+  return formatTable(SUMMARY_HEADER, rows, new Set([5, 6, 7]));
+}
