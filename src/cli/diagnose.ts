@@ -33,6 +33,8 @@ Options:
   --bins N          histogram bins for --svg/--png/--json (default 50)
   --train STEPS     also train the same net with plain SGD for STEPS steps on a random teacher
                     network's outputs (wi.trainProbe) and show the loss curves
+  --outputs N       --train: the trained net's output width (default 8; its depth − 1 hidden
+                    layers keep --width)
   --lr X            learning rate for --train (default 0.01)
   --task T          teacher (default) | linear
   --svg FILE        write the figures (per-layer std, activation and gradient ridgelines, loss)
@@ -72,6 +74,18 @@ function layerRows(r: PropagateResult): DiagnoseLayer[] {
   }));
 }
 
+/** At most `n` values: means of consecutive buckets (a 200-step loss curve in 50 cells). */
+function squeeze(ys: readonly number[], n: number): number[] {
+  if (ys.length <= n) return ys.slice();
+  const k = Math.ceil(ys.length / n);
+  const out: number[] = [];
+  for (let i = 0; i < ys.length; i += k) {
+    const part = ys.slice(i, i + k);
+    out.push(part.reduce((a, b) => a + b, 0) / part.length);
+  }
+  return out;
+}
+
 const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 
 export async function run(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -79,7 +93,7 @@ export async function run(args: string[], out: (s: string) => void, err: (s: str
     const { values: v, positionals } = parse('diagnose', args, {
       depth: { type: 'string' }, width: { type: 'string' }, activation: { type: 'string' }, slope: { type: 'string' },
       init: { type: 'string' }, compare: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' },
-      bins: { type: 'string' }, train: { type: 'string' }, lr: { type: 'string' }, task: { type: 'string' },
+      bins: { type: 'string' }, train: { type: 'string' }, outputs: { type: 'string' }, lr: { type: 'string' }, task: { type: 'string' },
       svg: { type: 'string' }, png: { type: 'string' },
     });
     if (v.help === true) {
@@ -103,7 +117,8 @@ export async function run(args: string[], out: (s: string) => void, err: (s: str
     if (!(lr > 0)) throw new UsageError(`--lr must be positive, got ${JSON.stringify(v.lr)}`);
     const task = v.task ?? 'teacher';
     if (task !== 'teacher' && task !== 'linear') throw new UsageError(`--task must be teacher or linear, got ${JSON.stringify(task)}`);
-    if (steps === undefined && (v.lr !== undefined || v.task !== undefined)) throw new UsageError('--lr and --task need --train STEPS');
+    const outputs = intArg('--outputs', v.outputs, 8, 1, 65536);
+    if (steps === undefined && (v.lr !== undefined || v.task !== undefined || v.outputs !== undefined)) throw new UsageError('--lr, --task and --outputs need --train STEPS');
     if (depth * width * width > 2 ** 28) throw new UsageError(`--depth ${depth} × --width ${width}² is more than 2^28 weights; make the net smaller`);
 
     const wi = await load({ seed });
@@ -115,7 +130,11 @@ export async function run(args: string[], out: (s: string) => void, err: (s: str
       let train: TrainProbeResult | undefined;
       try {
         result = wi.propagate({ ...net, init });
-        if (steps !== undefined) train = wi.trainProbe({ ...net, init, task, steps, lr });
+        if (steps !== undefined) {
+          const { depth: _d, width: _w, ...rest } = net;
+          const widths = [...new Array<number>(depth).fill(width), outputs];
+          train = wi.trainProbe({ ...rest, widths, init, task, steps, lr });
+        }
       } catch (e) {
         if (e instanceof TypeError || e instanceof RangeError) throw new UsageError(`${s.spec}: ${e.message}`);
         throw e;
@@ -157,11 +176,11 @@ export async function run(args: string[], out: (s: string) => void, err: (s: str
       const all = rows.flatMap(pick).filter((x) => x > 0 && Number.isFinite(x));
       const lo = Math.min(...all);
       const hi = Math.max(...all);
-      out(`${title} ${unit} (log scale, ${fmtNum(lo)} .. ${fmtNum(hi)}, ${first} on the left)\n`);
+      out(`${title} ${unit}${rows[0] && pick(rows[0]).length > 60 ? ' (bucket means)' : ''} (log scale, ${fmtNum(lo)} .. ${fmtNum(hi)}, ${first} on the left)\n`);
       const w = Math.max(...rows.map((r) => r.init.length));
       for (const r of rows) {
         const ys = pick(r);
-        out(`  ${r.init.padEnd(w)}  ${sparkline(ys, { log: true, lo, hi })}  ${fmtNum(ys[0]!)} -> ${fmtNum(ys[ys.length - 1]!)}\n`);
+        out(`  ${r.init.padEnd(w)}  ${sparkline(squeeze(ys, 60), { log: true, lo, hi })}  ${fmtNum(ys[0]!)} -> ${fmtNum(ys[ys.length - 1]!)}\n`);
       }
     };
     plot('activation std', (r) => r.layers.map((l) => l.activationStd));
