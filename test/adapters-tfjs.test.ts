@@ -406,6 +406,28 @@ describe('initModel', () => {
     probe.dispose();
   });
 
+  it('walks functional models, nested models and wrappers (Bidirectional, TimeDistributed)', async () => {
+    const local = await load({ seed: 12 });
+    const inner = tfl.sequential({ layers: [tfl.layers.dense({ units: 6, inputShape: [4], activation: 'elu' })] });
+    const input = tfl.input({ shape: [3, 4] });
+    const bi = tfl.layers.bidirectional({ layer: tfl.layers.lstm({ units: 5, returnSequences: true, recurrentInitializer: initializer(local, 'zeros') }) as never, mergeMode: 'concat' });
+    const td = tfl.layers.timeDistributed({ layer: tfl.layers.dense({ units: 2, activation: 'sigmoid' }) });
+    const out = td.apply(bi.apply(input)) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: out });
+    // a Sequential used as a layer of a functional model
+    const x2 = tfl.input({ shape: [4] });
+    const outer = tfl.model({ inputs: x2, outputs: tfl.layers.dense({ units: 1 }).apply(inner.apply(x2)) as tfl.SymbolicTensor });
+    const ds = [...initModel(local, model), ...initModel(local, outer)];
+    const names = [...model.weights, ...outer.weights].map((v) => v.name).sort();
+    expect(ds.map((d) => d.name).sort()).toEqual(names);
+    const kinds = new Map(ds.map((d) => [d.name.slice(d.name.lastIndexOf('/') + 1) + ':' + d.layerClass, d.initializer]));
+    expect(kinds.get('recurrent_kernel:LSTM')).toBe('orthogonal');
+    expect(kinds.get('kernel:Dense')).toBeDefined();
+    expect(ds.filter((d) => d.layerClass === 'LSTM' && d.kind === 'recurrent_bias').every((d) => d.forgetBias === 1)).toBe(true);
+    expect(ds.find((d) => d.activation === 'elu')!.initializer).toBe('heNormal');
+    expect(ds.find((d) => d.activation === 'sigmoid' && d.kind === 'linear')!.initializer).toBe('glorotUniform');
+  });
+
   it('rules and recipes are the planner\'s: a name glob over tfjs weight names, the pytorch recipe, a fixed seed', async () => {
     const local = await load({ seed: 1 });
     const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 5, inputShape: [7], name: 'fc' })] });
@@ -430,6 +452,8 @@ describe('initModel', () => {
     expect(() => initModel(local, tfl.sequential({ layers: [tfl.layers.dense({ units: 2, inputShape: [2] })] }), { recipe: 'nope' })).toThrow(/unknown recipe "nope"/);
     expect(() => initModel(local, tfl.sequential({ layers: [tfl.layers.prelu({ inputShape: [3] })] }))).toThrow(/no rule .* matches tensor/);
     expect(() => initModel(local, {} as tfl.LayersModel)).toThrow(/tf.LayersModel/);
+    // no inputShape: nothing built, no weights to initialize yet
+    expect(() => initModel(local, { layers: [tfl.layers.dense({ units: 2 })] } as unknown as tfl.LayersModel)).toThrow(/has no weights yet/);
     expect(() => initModel(local, rnn, { seeds: 1 } as never)).toThrow(/unknown option "seeds"/);
   });
 });

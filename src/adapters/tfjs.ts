@@ -370,17 +370,19 @@ function leaves(layer: TfLayer, out: Found[], seen: Set<unknown>): void {
     return;
   }
   const cls = layer.getClassName();
-  if (!(layer as { built?: boolean }).built) {
-    throw new Error(`weightinit/tfjs initModel: layer ${JSON.stringify(layer.name)} (${cls}) is not built yet: give the model's first layer an inputShape, or run the model once, before initModel`);
-  }
+  const cell = cls === 'RNN' && l.cell !== undefined && typeof l.cell.getClassName === 'function' ? l.cell : undefined;
+  const as = cell !== undefined ? cell.getClassName().replace(/Cell$/, '') : cls;
   const variables = layer.weights;
-  if (variables.length === 0) return;
-  let as = cls;
-  let config = layer.getConfig();
-  if (cls === 'RNN' && l.cell !== undefined && typeof l.cell.getClassName === 'function') {
-    as = l.cell.getClassName().replace(/Cell$/, '');
-    config = l.cell.getConfig();
+  if (variables.length === 0) {
+    // a layer of a kind that always has weights has none only when it was never built
+    // (layers inside wrappers may hold weights without their own `built` flag)
+    const weighted = ['kernel', 'depthwise_kernel', 'gamma', 'embeddings'].some((w) => kindOf(as, w) !== undefined);
+    if (weighted && !(layer as { built?: boolean }).built) {
+      throw new Error(`weightinit/tfjs initModel: layer ${JSON.stringify(layer.name)} (${cls}) has no weights yet: give the model's first layer an inputShape, or run the model once, before initModel`);
+    }
+    return;
   }
+  const config = (cell ?? layer).getConfig();
   out.push({ layer, cls, as, config, variables });
 }
 
