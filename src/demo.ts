@@ -10,7 +10,7 @@ import { planModel } from './model/plan.js';
 import { gpt2 } from './model/presets.js';
 import { parameterCount } from './model/spec.js';
 import { formatBytes, Progress } from './cli/progress.js';
-import { modelMetadata, num, observedSources, RunningStats, summaryTable } from './cli/table.js';
+import { CHUNK_BYTES, modelMetadata, num, observedSources, RunningStats, summaryTable } from './cli/table.js';
 import { histogram, renderTerminal } from './viz/histogram.js';
 
 async function main(): Promise<void> {
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
 
   const progress = new Progress(process.stderr, [{ path, dataBytes, tensors: sources.length }]);
   const t0 = performance.now();
-  const w = await writeSafetensors(path, sources, { metadata: modelMetadata(plan, undefined), onProgress: progress.update });
+  const w = await writeSafetensors(path, sources, { metadata: modelMetadata(plan, undefined), onProgress: progress.update, chunkBytes: CHUNK_BYTES });
   const seconds = (performance.now() - t0) / 1000;
   progress.finish();
 

@@ -5,7 +5,7 @@
 // memory bound far below the file size.
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,14 +17,34 @@ import { writeModel } from '../src/model/write.js';
 import { runPython, tempDir } from './py/harness.js';
 
 const exec = promisify(execFile);
-const MAIN = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+// A private build of the current src/ (dist/ is shared with concurrent builds, and may be stale),
+// made once per vitest run (keyed by the parent process, which both CLI test files share):
+// .tmp/cli-test-<pid>/dist, with package.json beside it (ESM, and the version the metadata records).
+const ROOT = join(import.meta.dirname, '..');
+const BUILD = join(ROOT, '.tmp', `cli-test-${process.ppid}`);
+const MAIN = join(BUILD, 'dist', 'cli', 'main.js');
 const { dir, cleanup } = tempDir('wi-cli-model-');
 afterAll(cleanup);
 
 beforeAll(async () => {
-  if (!existsSync(MAIN)) await exec('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: join(import.meta.dirname, '..') }).catch(() => undefined);
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build`);
-});
+  const done = join(BUILD, 'built');
+  let mine = false;
+  try {
+    mkdirSync(BUILD, { recursive: false });
+    mine = true;
+  } catch {
+    // another CLI test file of this run is building it
+  }
+  if (mine) {
+    copyFileSync(join(ROOT, 'package.json'), join(BUILD, 'package.json'));
+    // type errors elsewhere in src/ do not stop the emit; a missing main.js does
+    await exec('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(BUILD, 'dist')], { cwd: ROOT }).catch(() => undefined);
+    writeFileSync(done, '');
+  } else {
+    for (let t = 0; t < 1200 && !existsSync(done); t++) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} was not built (npx tsc -p tsconfig.build.json --outDir ...)`);
+}, 150_000);
 
 /** Launcher variables removed from the children's environment unless a test sets them. */
 const RANK_VARS = ['RANK', 'WORLD_SIZE', 'SLURM_PROCID', 'SLURM_NTASKS', 'OMPI_COMM_WORLD_RANK', 'OMPI_COMM_WORLD_SIZE', 'PMI_RANK', 'PMI_SIZE'];
@@ -247,7 +267,7 @@ describe('--help', () => {
   it('diagnose and hist: their own help, or "not available in this build" (exit 1) when the module is absent', async () => {
     for (const cmd of ['diagnose', 'hist']) {
       const r = await cli([cmd, '--help']);
-      if (existsSync(join(import.meta.dirname, '..', 'dist', 'cli', `${cmd}.js`))) expect(r.code, r.stderr).toBe(0);
+      if (existsSync(join(BUILD, 'dist', 'cli', `${cmd}.js`))) expect(r.code, r.stderr).toBe(0);
       else {
         expect(r.code).toBe(1);
         expect(r.stderr).toBe(`weightinit ${cmd}: not available in this build\n`);

@@ -2,7 +2,7 @@
 // (tiny presets) reads back bit for bit equal to initModel in this process, shards, inspect,
 // and exit statuses: 0 done, 2 usage error naming the argument, 1 failure.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,15 +13,34 @@ import { initModel } from '../src/model/plan.js';
 import { gpt2, lstm } from '../src/model/presets.js';
 
 const run = promisify(execFile);
-const MAIN = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+// A private build of the current src/ (dist/ is shared with concurrent builds, and may be stale),
+// made once per vitest run (keyed by the parent process, which both CLI test files share):
+// .tmp/cli-test-<pid>/dist, with package.json beside it (ESM, and the version the metadata records).
+const ROOT = join(import.meta.dirname, '..');
+const BUILD = join(ROOT, '.tmp', `cli-test-${process.ppid}`);
+const MAIN = join(BUILD, 'dist', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'wi-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
-  // `npm test` builds dist first; build the TypeScript alone when only the CLI is missing
-  if (!existsSync(MAIN)) await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: join(import.meta.dirname, '..') }).catch(() => undefined);
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build`);
-});
+  const done = join(BUILD, 'built');
+  let mine = false;
+  try {
+    mkdirSync(BUILD, { recursive: false });
+    mine = true;
+  } catch {
+    // another CLI test file of this run is building it
+  }
+  if (mine) {
+    copyFileSync(join(ROOT, 'package.json'), join(BUILD, 'package.json'));
+    // type errors elsewhere in src/ do not stop the emit; a missing main.js does
+    await run('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(BUILD, 'dist')], { cwd: ROOT }).catch(() => undefined);
+    writeFileSync(done, '');
+  } else {
+    for (let t = 0; t < 1200 && !existsSync(done); t++) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} was not built (npx tsc -p tsconfig.build.json --outDir ...)`);
+}, 150_000);
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

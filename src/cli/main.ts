@@ -21,7 +21,7 @@ import { RECIPE_NAMES, type Rule } from '../model/recipes.js';
 import { parameterCount, parseSpec, type ModelInfo, type ModelSpec, type SpecDType } from '../model/spec.js';
 import { DTYPES, list, parse, parsePresetOpts, parseRank, parseRules, parseSeedArg, RANK_ENV, str, UsageError, type Rank } from './args.js';
 import { formatBytes, Progress, type PlannedFile, type ProgressStream } from './progress.js';
-import { addValues, formatTable, modelMetadata, num, observedSources, RunningStats, summaryRow, SUMMARY_HEADER } from './table.js';
+import { addValues, CHUNK_BYTES, formatTable, modelMetadata, num, observedSources, RunningStats, summaryRow, SUMMARY_HEADER } from './table.js';
 
 export const HELP = `weightinit - initialize model weights and write them as safetensors
 
@@ -268,10 +268,10 @@ async function init(args: string[], out: (s: string) => void, err: (s: string) =
   let indexPath: string | undefined;
   try {
     if (shards === undefined) {
-      const w = await writeSafetensors(outPath, srcs, { metadata, onProgress, signal: ac.signal });
+      const w = await writeSafetensors(outPath, srcs, { metadata, onProgress, signal: ac.signal, chunkBytes: CHUNK_BYTES });
       files = [{ path: w.path, bytes: w.bytes }];
     } else {
-      const w = await writeShardedSafetensors(outPath, srcs, { metadata, onProgress, signal: ac.signal, shards, ...(rank !== undefined ? { rank: { index: rank.index, size: rank.size } } : {}) });
+      const w = await writeShardedSafetensors(outPath, srcs, { metadata, onProgress, signal: ac.signal, chunkBytes: CHUNK_BYTES, shards, ...(rank !== undefined ? { rank: { index: rank.index, size: rank.size } } : {}) });
       files = w.files.map((f) => ({ path: f.path, bytes: f.bytes }));
       indexPath = w.indexPath;
     }

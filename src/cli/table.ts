@@ -1,7 +1,7 @@
 // The per-tensor summary of a write: statistics of the values actually written, accumulated
 // chunk by chunk in the TensorSource.write hook (no tensor is ever held whole), and the
 // plain-text table the CLI and the demo print.
-import type { TensorOut, TensorSource } from '../io/common.js';
+import { DEFAULT_CHUNK_BYTES, type TensorOut, type TensorSource, type WriteDType } from '../io/common.js';
 import type { Plan, PlanEntry } from '../model/plan.js';
 import { packageVersion, planSources } from '../model/write.js';
 import type { Rule } from '../model/recipes.js';
@@ -44,7 +44,7 @@ export class RunningStats {
     if (c === 0) return;
     const mean = shift + s / c;
     const m2 = Math.max(0, q - (s * s) / c);
-    this.merge(c, mean, m2);
+    this.mergeMoments(c, mean, m2);
   }
 
   /** Adds the values of a typed array of numbers (fast path, no closure per element). */
@@ -75,10 +75,47 @@ export class RunningStats {
     }
     this.min = min;
     this.max = max;
-    this.merge(n, shift + s / n, Math.max(0, q - (s * s) / n));
+    this.mergeMoments(n, shift + s / n, Math.max(0, q - (s * s) / n));
   }
 
-  private merge(n: number, mean: number, m2: number): void {
+  /** Adds `n` half-precision bit patterns decoded through `table` (65536 entries). */
+  addBits(bits: Uint16Array, table: Float32Array, n = bits.length): void {
+    if (n === 0) return;
+    const shift = table[bits[0]!]!;
+    if (!Number.isFinite(shift)) {
+      this.addChunk(n, (i) => table[bits[i]!]!);
+      return;
+    }
+    let s = 0;
+    let q = 0;
+    let min = this.min;
+    let max = this.max;
+    for (let i = 0; i < n; i++) {
+      const x = table[bits[i]!]!;
+      const d = x - shift;
+      s += d;
+      q += d * d;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    if (!Number.isFinite(q) || !Number.isFinite(min) || !Number.isFinite(max)) {
+      this.addChunk(n, (i) => table[bits[i]!]!);
+      return;
+    }
+    this.min = min;
+    this.max = max;
+    this.mergeMoments(n, shift + s / n, Math.max(0, q - (s * s) / n));
+  }
+
+  /** Adds another accumulator's values (as if they had been added here). */
+  merge(other: RunningStats): void {
+    this.nonFinite += other.nonFinite;
+    if (other.min < this.min) this.min = other.min;
+    if (other.max > this.max) this.max = other.max;
+    if (other.count > 0) this.mergeMoments(other.count, other.mean, other.m2);
+  }
+
+  private mergeMoments(n: number, mean: number, m2: number): void {
     if (this.count === 0) {
       this.count = n;
       this.mean = mean;
@@ -137,25 +174,97 @@ export function addValues(st: RunningStats, dtype: 'F32' | 'F64' | 'F16' | 'BF16
     return;
   }
   const bits = out instanceof Uint16Array ? out : new Uint16Array(out.buffer, out.byteOffset, count);
-  const table = dtype === 'BF16' ? bf16Table() : f16Table();
-  st.addChunk(count, (i) => table[bits[i]!]!);
+  st.addBits(bits, dtype === 'BF16' ? bf16Table() : f16Table(), count);
 }
 
-/** The plan's tensors as writer sources whose write hook also feeds `stats` (one RunningStats per entry, by name). */
-export function observedSources(wi: WeightInit, plan: Plan, stats: Map<string, RunningStats>): TensorSource[] {
-  return planSources(wi, plan).map((s) => {
+/** The chunk size the CLI passes to the writers (so the read-ahead predicts their requests exactly). */
+export const CHUNK_BYTES = DEFAULT_CHUNK_BYTES;
+
+const ELEMENT: Readonly<Record<WriteDType, number>> = { F32: 4, F64: 8, F16: 2, BF16: 2 };
+
+function viewOf(buf: ArrayBuffer, dtype: WriteDType, count: number): Float32Array | Float64Array | Uint16Array {
+  return dtype === 'F32' ? new Float32Array(buf, 0, count) : dtype === 'F64' ? new Float64Array(buf, 0, count) : new Uint16Array(buf, 0, count);
+}
+
+/**
+ * The plan's tensors as writer sources whose write hook also feeds `stats` (one RunningStats
+ * per entry, by name): the statistics are of exactly the values handed to the writer.
+ *
+ * With `readAhead` (the default), each write() also schedules the chunk the writer will ask
+ * for next (the writers go tensor by tensor in chunks of `chunkBytes`) into a second buffer of
+ * its own, on a setImmediate: it is generated, and its statistics computed, while the writer's
+ * file write of the current chunk is in flight on libuv's thread pool. When the writer asks for
+ * it, it is copied into the writer's buffer and its statistics merged; a request that was not
+ * predicted (another order, another chunk size) is simply computed on the spot, so the output
+ * never depends on the prediction.
+ */
+export function observedSources(wi: WeightInit, plan: Plan, stats: Map<string, RunningStats>, opts: { readAhead?: boolean; chunkBytes?: number } = {}): TensorSource[] {
+  const base = planSources(wi, plan);
+  const readAhead = opts.readAhead ?? true;
+  const chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
+  const counts = base.map((s) => s.shape.reduce((a, d) => a * d, 1));
+  const all = base.map((s) => {
     const st = new RunningStats();
     stats.set(s.name, st);
-    return {
-      name: s.name,
-      shape: s.shape,
-      dtype: s.dtype,
-      write(start: number, count: number, out: TensorOut) {
-        s.write(start, count, out);
-        addValues(st, s.dtype, out, count);
-      },
-    };
+    return st;
   });
+  let own: ArrayBuffer | undefined;
+  let ahead: { i: number; start: number; count: number; partial: RunningStats; ready: boolean; cancel: () => void } | undefined;
+
+  const compute = (i: number, start: number, count: number, out: ArrayBufferView, st: RunningStats): void => {
+    const s = base[i]!;
+    s.write(start, count, out as TensorOut);
+    addValues(st, s.dtype, out, count);
+  };
+  /** The request that follows (i, start, count), if any: the rest of tensor i, else the first chunk of the next non-empty tensor. */
+  const following = (i: number, start: number, count: number): { i: number; start: number; count: number } | undefined => {
+    let j = i;
+    let at = start + count;
+    while (j < base.length && at >= counts[j]!) {
+      j++;
+      at = 0;
+    }
+    if (j >= base.length) return undefined;
+    const per = Math.max(1, Math.floor(chunkBytes / ELEMENT[base[j]!.dtype]));
+    return { i: j, start: at, count: Math.min(per, counts[j]! - at) };
+  };
+  const schedule = (i: number, start: number, count: number): void => {
+    const next = following(i, start, count);
+    if (next === undefined) return;
+    const bytes = next.count * ELEMENT[base[next.i]!.dtype];
+    if (own === undefined || own.byteLength < bytes) own = new ArrayBuffer(Math.max(bytes, Math.min(chunkBytes, 64 << 20)));
+    const buf = own;
+    const a = { ...next, partial: new RunningStats(), ready: false, cancel: () => clearImmediate(timer) };
+    const run = () => {
+      if (a.ready) return;
+      compute(a.i, a.start, a.count, viewOf(buf, base[a.i]!.dtype, a.count), a.partial);
+      a.ready = true;
+    };
+    const timer = setImmediate(run);
+    (a as { run?: () => void }).run = run;
+    ahead = a;
+  };
+
+  return base.map((s, i) => ({
+    name: s.name,
+    shape: s.shape,
+    dtype: s.dtype,
+    write(start: number, count: number, out: TensorOut) {
+      const a = ahead;
+      ahead = undefined;
+      if (readAhead && a !== undefined && a.i === i && a.start === start && a.count === count) {
+        a.cancel();
+        if (!a.ready) (a as { run?: () => void }).run!();
+        const bytes = count * ELEMENT[s.dtype];
+        new Uint8Array(out.buffer, out.byteOffset, bytes).set(new Uint8Array(own!, 0, bytes));
+        all[i]!.merge(a.partial);
+      } else {
+        a?.cancel();
+        compute(i, start, count, out, all[i]!);
+      }
+      if (readAhead) schedule(i, start, count);
+    },
+  }));
 }
 
 /** The `__metadata__` writeModel records (src/model/write.ts), so a file written here says how to make it again in the same words. */
