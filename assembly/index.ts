@@ -7,7 +7,9 @@
 // space at `out`, the key given as two uint32 halves.
 export { heapBase, fillU32, fillUniform, fillNormal, blockWords, splitmix64At } from './rng';
 export { fillTruncNormal, normalQuantile, normalUpperTail } from './truncnormal';
+export { fillTruncNormalFast } from './truncnormal';
 export { f32ToF16, f32ToBf16, f32ToF64 } from './convert';
 export { orthoScratchBytes, orthonormalizeRows, transposeScale, scaleInPlace } from './orthogonal';
 export { sparseMaskBytes, sparseMask, sparseApply } from './sparse';
+export { threadScratchBytes, setThreadScratch } from './thread';
 export { labLinearForward, labLinearBackwardInput, labLinearBackwardWeight, labColumnSums, labAxpy, labMul, labActivate, labActDerivative } from './lab';

@@ -31,14 +31,25 @@ export function splitmix64At(keyLo: u32, keyHi: u32, n: f64): u64 {
   return mix64(key + (<u64>n + 1) * GAMMA);
 }
 
+// Per-thread scratch. The main instance uses static areas; an instance in a worker that
+// shares the memory points them at a region of its own (setRngScratch), so threads never
+// write each other's scratch.
+/** Bytes of per-thread scratch this file needs (SEED, SCRATCH, WORDS, 64-byte aligned). */
+export const RNG_SCRATCH_BYTES: i32 = 128 + BLOCK * 4 * 2;
 // Seed area: word w (0..3) of lane j (0..7) at index w*8 + j, so each v128 load is one
 // state word of four lanes.
-const SEED: usize = memory.data(128, 16);
-
+let SEED: usize = memory.data(128, 64);
 /** Scratch for partial blocks (first/last block of a range): one block of 32-bit words. */
-export const SCRATCH: usize = memory.data(BLOCK * 4, 64);
+export let SCRATCH: usize = memory.data(BLOCK * 4, 64);
 /** A second block-sized scratch for kernels that transform a block of words. */
-export const WORDS: usize = memory.data(BLOCK * 4, 64);
+export let WORDS: usize = memory.data(BLOCK * 4, 64);
+
+/** Points this thread's scratch at [base, base + RNG_SCRATCH_BYTES) (base 64-byte aligned). */
+export function setRngScratch(base: usize): void {
+  SEED = base;
+  SCRATCH = base + 128;
+  WORDS = base + 128 + BLOCK * 4;
+}
 
 /** Writes the 32 seed words of block `block` of key (keyLo, keyHi) into SEED. */
 // @ts-ignore: decorator

@@ -1,5 +1,5 @@
 // weightinit: the public surface, nothing else.
-import { inlineModule } from './wasm/inline.js';
+import { inlineModule, inlineSharedModule } from './wasm/inline.js';
 import { loadFrom, loadSyncFrom, type LoadSourceOptions } from './wasm/loaders.js';
 import type { LoadOptions, WeightInit } from './weightinit.js';
 
@@ -41,7 +41,7 @@ export const BLOCK = 1024;
  * const w = wi.normal([256, 128], { std: 0.02 });
  */
 export function load(opts?: LoadSourceOptions): Promise<WeightInit> {
-  return loadFrom(inlineModule, opts);
+  return loadFrom(inlineModule, opts, inlineSharedModule);
 }
 
 /**

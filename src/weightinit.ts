@@ -28,6 +28,11 @@ export interface LoadOptions {
   seed?: number | bigint;
   /** Default weight layout of every call that reads fans or conv axes ('torch', the default, or 'tf' for tfjs/Keras/JAX kernels). */
   layout?: Layout;
+  /**
+   * Worker threads for large fills (default 0): a count, or 'auto' (one per core beyond the
+   * calling thread). Output is bit-identical to one thread. `load()` only; see `threads`.
+   */
+  workers?: number | 'auto';
 }
 
 type R<O> = Result<O>;
@@ -35,9 +40,8 @@ type R<O> = Result<O>;
 export class WeightInit {
   readonly #e: Engine;
 
-  /** @internal use `load()` or `loadSync()` */
-  constructor(core: CoreExports, root: bigint, layout: Layout) {
-    this.#e = new Engine(core, root, layout);
+  private constructor(engine: Engine) {
+    this.#e = engine;
     attachEngine(this, this.#e);
     // methods work unbound too (`const { normal } = wi`)
     for (const name of Object.getOwnPropertyNames(WeightInit.prototype)) {
@@ -46,6 +50,30 @@ export class WeightInit {
         Object.defineProperty(this, name, { value: (d.value as (...a: unknown[]) => unknown).bind(this), writable: true, configurable: true });
       }
     }
+  }
+
+  /** @internal `load()` and `loadSync()` make instances. */
+  static fromEngine(engine: Engine): WeightInit {
+    return new WeightInit(engine);
+  }
+
+  /** @internal */
+  static engine(core: CoreExports, root: bigint, layout: Layout): Engine {
+    return new Engine(core, root, layout);
+  }
+
+  /**
+   * Threads a large fill runs on: 1, or 1 + the workers `load({ workers })` started. 1 where
+   * shared memory, blocking waits or workers do not exist (a page without cross-origin
+   * isolation, a browser page's main thread, workerd) and after `close()`.
+   */
+  get threads(): number {
+    return this.#e.threads;
+  }
+
+  /** Ends the worker pool (fills then run on the calling thread). Idempotent; an open pool never keeps a process alive. */
+  close(): void {
+    this.#e.pool?.close();
   }
 
   /** The root seed of this instance's key sequence (random unless `load({ seed })` fixed it). */

@@ -23,6 +23,14 @@ export interface CoreKernels {
     out: number, start: number, count: number, keyLo: number, keyHi: number,
     mean: number, std: number, alpha: number, beta: number, lo: number, hi: number,
   ): void;
+  /**
+   * The same law for intervals with N([alpha, beta]) >= 1/2: the standard normal stream where it
+   * falls inside, the inverse CDF on a word of a derived key elsewhere (docs/truncnormal.md).
+   */
+  fillTruncNormalFast(
+    out: number, start: number, count: number, keyLo: number, keyHi: number,
+    mean: number, std: number, alpha: number, beta: number, lo: number, hi: number,
+  ): void;
   /** Φ⁻¹(p) in float64 (Wichura AS 241). */
   normalQuantile(p: number): number;
   /** Q(x) = 1 − Φ(x) in float64. */
@@ -45,6 +53,10 @@ export interface CoreKernels {
   sparseMask(bits: number, rows: number, cols: number, k: number, keyLo: number, keyHi: number): void;
   /** Zeroes the float32 elements [start, start + count) whose bits are set. */
   sparseApply(out: number, bits: number, start: number, count: number): void;
+  /** Bytes of per-thread scratch an instance sharing the memory needs (assembly/thread.ts). */
+  threadScratchBytes(): number;
+  /** Points this instance's per-thread scratch at [base, base + threadScratchBytes()). */
+  setThreadScratch(base: number): void;
   // The lab's MLP (assembly/lab.ts, docs/lab.md): float32, no FMA, fixed summation order.
   /** y[B×nout] = x[B×nin]·wᵀ + bias (w is [nout, nin]; wt is nin·nout floats of scratch for wᵀ). */
   labLinearForward(y: number, x: number, w: number, bias: number, wt: number, B: number, nin: number, nout: number): void;
@@ -72,10 +84,10 @@ export interface CoreExports extends CoreKernels {
 /** Every kernel name, in assembly/index.ts order. test/abi.test.ts checks it is exactly the module's export list. */
 export const KERNEL_NAMES = [
   'heapBase', 'fillU32', 'fillUniform', 'fillNormal', 'blockWords', 'splitmix64At',
-  'fillTruncNormal', 'normalQuantile', 'normalUpperTail',
+  'fillTruncNormal', 'normalQuantile', 'normalUpperTail', 'fillTruncNormalFast',
   'f32ToF16', 'f32ToBf16', 'f32ToF64',
   'orthoScratchBytes', 'orthonormalizeRows', 'transposeScale', 'scaleInPlace',
-  'sparseMaskBytes', 'sparseMask', 'sparseApply',
+  'sparseMaskBytes', 'sparseMask', 'sparseApply', 'threadScratchBytes', 'setThreadScratch',
   'labLinearForward', 'labLinearBackwardInput', 'labLinearBackwardWeight', 'labColumnSums', 'labAxpy', 'labMul', 'labActivate', 'labActDerivative',
 ] as const satisfies readonly (keyof CoreKernels)[];
 

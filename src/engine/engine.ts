@@ -9,6 +9,7 @@ import { Tensor, type DTypeInfo, type TypedArray } from '../tensor.js';
 import type { Layout } from '../fans.js';
 import type { CoreExports } from './abi.js';
 import { Heap } from './heap.js';
+import type { Pool, RemoteKernel } from './pool.js';
 import { keyFromBigInt, KeySequence, namedKey, parseName, parseSeed, type Key } from './keys.js';
 
 /** Elements per generator block (docs/stream.md). */
@@ -23,13 +24,30 @@ const NO_KEY: Key = { lo: 0, hi: 0 };
 /** The options every filler takes, by name. */
 export const COMMON = ['seed', 'name', 'out', 'range', 'dtype'] as const;
 
-/** What a filler writes: float32 values of elements [start, start + count) at ptr. */
-export type Kernel = (ptr: number, start: number, count: number, key: Key) => void;
+/**
+ * What a filler writes: float32 values of elements [start, start + count) at ptr. A kernel
+ * with `remote` can also run in the worker pool (its id in the worker's table, its parameters).
+ */
+export type Kernel = ((ptr: number, start: number, count: number, key: Key) => void) & { readonly remote?: RemoteKernel };
+
+/** Attaches a worker-pool description to a kernel. */
+export function remote(k: (ptr: number, start: number, count: number, key: Key) => void, id: number, params: readonly number[]): Kernel {
+  return Object.defineProperty(k, 'remote', { value: Object.freeze({ id, params: Object.freeze(params.slice()) }) }) as Kernel;
+}
+
+/** Kernel ids in the worker's table (src/engine/worker-source.ts). */
+export const REMOTE = { u32: 0, uniform: 1, normal: 2, truncNormal: 3, truncNormalFast: 4 } as const;
+/** Fills smaller than this stay on the calling thread (handing parts to workers costs more than it saves below it). */
+export const PARALLEL_MIN = 1 << 17;
+/** Elements of the temporary region a parallel fill into a caller-owned `out` goes through, per round. */
+const PARALLEL_OUT_CHUNK = 1 << 22;
 
 /** How produce() writes an output type: `convert` turns float32 at src into it at dst (absent for float32). */
 export interface OutputType {
   readonly info: DTypeInfo;
   readonly convert?: (src: number, dst: number, count: number) => void;
+  /** The worker's conversion id: 0 none, 1 float16, 2 bfloat16, 3 float64. */
+  readonly convertId: number;
 }
 
 /** A request to produce(): everything validated except the common options. */
@@ -104,12 +122,20 @@ export class Engine {
 
   normalKernel(mean: number, std: number): Kernel {
     const k = this.core;
-    return (p, st, n, key) => k.fillNormal(p, st, n, key.lo, key.hi, mean, std);
+    return remote((p, st, n, key) => k.fillNormal(p, st, n, key.lo, key.hi, mean, std), REMOTE.normal, [mean, std]);
   }
 
   uniformKernel(low: number, high: number): Kernel {
     const k = this.core;
-    return (p, st, n, key) => k.fillUniform(p, st, n, key.lo, key.hi, low, high);
+    return remote((p, st, n, key) => k.fillUniform(p, st, n, key.lo, key.hi, low, high), REMOTE.uniform, [low, high]);
+  }
+
+  /** The worker pool, where load({ workers }) started one. */
+  pool: Pool | undefined;
+
+  /** Threads a large fill runs on: the calling thread and the pool's live workers. */
+  get threads(): number {
+    return 1 + (this.pool?.size ?? 0);
   }
 
   constantKernel(value: number): Kernel {
@@ -125,13 +151,13 @@ export class Engine {
     const info = DTYPE_INFO[d];
     switch (d) {
       case 'float32':
-        return { info };
+        return { info, convertId: 0 };
       case 'float64':
-        return { info, convert: (s, t, n) => k.f32ToF64(s, t, n) };
+        return { info, convert: (s, t, n) => k.f32ToF64(s, t, n), convertId: 3 };
       case 'float16':
-        return { info, convert: (s, t, n) => k.f32ToF16(s, t, n) };
+        return { info, convert: (s, t, n) => k.f32ToF16(s, t, n), convertId: 1 };
       case 'bfloat16':
-        return { info, convert: (s, t, n) => k.f32ToBf16(s, t, n) };
+        return { info, convert: (s, t, n) => k.f32ToBf16(s, t, n), convertId: 2 };
     }
   }
 
@@ -171,15 +197,22 @@ export class Engine {
     const clamp = this.#halfClamp(fn, type.info.name, own(req, 'maxAbs'), own(req, 'bounds'));
     // validation done: from here on the call succeeds or fails only for lack of memory
     const resultShape = opts.range === undefined ? shape : [n];
+    const parallel = this.#parallel(kernel, type, key, n);
     if (out !== undefined) {
-      const filled = this.#intoArray(kernel, type.info, convert, clamp, key, start, end, out);
+      const filled =
+        parallel !== undefined
+          ? this.#intoArrayParallel(parallel, type.info, clamp, start, end, out)
+          : this.#intoArray(kernel, type.info, convert, clamp, key, start, end, out);
       if (fromSequence) this.keys.advance();
       return filled;
     }
     const bytes = n * type.info.bytes;
     const ptr = this.heap.alloc(bytes, `${fn} (a ${showList(resultShape)} ${type.info.name} tensor)`);
     try {
-      if (convert === undefined) {
+      if (parallel !== undefined) {
+        parallel(ptr, start, end);
+        if (clamp !== undefined) clamp(new Uint16Array(this.core.memory.buffer, ptr, n));
+      } else if (convert === undefined) {
         if (own(req, 'whole') === true) kernel(ptr, start, n, key);
         else for (let s = start; s < end; s += MAX_CALL) kernel(ptr + (s - start) * 4, s, Math.min(MAX_CALL, end - s), key);
       } else {
@@ -196,6 +229,70 @@ export class Engine {
     }
     if (fromSequence) this.keys.advance();
     return Tensor.adopt(this.heap, ptr, resultShape, n, type.info);
+  }
+
+  /**
+   * A fill of [s, e) written (converted) at dst, split by blocks between the worker pool and
+   * this thread; undefined when the pool is absent, the fill small, or the kernel local-only.
+   */
+  #parallel(kernel: Kernel, type: OutputType, key: Key, n: number): ((dst: number, s: number, e: number) => void) | undefined {
+    const pool = this.pool;
+    const rk = own(kernel, 'remote');
+    if (pool === undefined || rk === undefined || n < PARALLEL_MIN || pool.size === 0) return undefined;
+    const bytes = type.info.bytes;
+    const convert = own(type, 'convert');
+    const local = (dst: number, s: number, c: number): void => {
+      if (convert === undefined) {
+        for (let i = 0; i < c; i += MAX_CALL) kernel(dst + i * 4, s + i, Math.min(MAX_CALL, c - i), key);
+      } else {
+        this.chunks(s, s + c, (cs, cc) => {
+          kernel(this.scratch, cs, cc, key);
+          convert(this.scratch, dst + (cs - s) * bytes, cc);
+        });
+      }
+    };
+    return (dst, s, e) => {
+      const threads = pool.size + 1;
+      // cut points at block multiples of the global index: every part but the ends is whole blocks
+      const cuts = [s];
+      for (let t = 1; t < threads; t++) cuts.push(Math.min(e, Math.max(s, Math.round((s + ((e - s) * t) / threads) / BLOCK) * BLOCK)));
+      cuts.push(e);
+      const parts: { dst: number; start: number; count: number }[] = [];
+      for (let t = 1; t < threads; t++) {
+        const a = cuts[t]!;
+        const b = cuts[t + 1]!;
+        if (b > a) parts.push({ dst: dst + (a - s) * bytes, start: a, count: b - a });
+      }
+      pool.run(rk, type.convertId, key, parts, () => local(dst, s, cuts[1]! - s), (p) => local(p.dst, p.start, p.count));
+    };
+  }
+
+  /** A parallel fill into a caller-owned array: rounds of the pool filling a temporary wasm region, copied out. */
+  #intoArrayParallel(
+    fill: (dst: number, s: number, e: number) => void, info: DTypeInfo, clamp: ((bits: Uint16Array) => void) | undefined,
+    start: number, end: number, out: TypedArray,
+  ): TypedArray {
+    const n = end - start;
+    const per = Math.min(n, PARALLEL_OUT_CHUNK);
+    const region = this.heap.alloc(per * info.bytes, 'a parallel fill of out (its temporary region)');
+    const Kind = arrayOfKind(typedArrayTag(out)!);
+    const memory = this.core.memory;
+    const inOwnMemory = bufferOf.call(out) === memory.buffer;
+    const outOffset = byteOffsetOf.call(out) as number;
+    let target = out;
+    try {
+      for (let s = start; s < end; s += per) {
+        const c = Math.min(per, end - s);
+        fill(region, s, s + c);
+        const buf = memory.buffer;
+        if (clamp !== undefined) clamp(new Uint16Array(buf, region, c));
+        if (inOwnMemory && target.buffer !== buf) target = new Kind(buf, outOffset, n) as TypedArray;
+        setInto.call(target, new Kind(buf, region, c), s - start);
+      }
+    } finally {
+      this.heap.free(region);
+    }
+    return target;
   }
 
   /**

@@ -37,7 +37,7 @@ function classOf(size: number): number {
 
 export class Heap {
   readonly memory: WebAssembly.Memory;
-  /** True where views survive memory.grow (memory.toResizableBuffer exists and worked). */
+  /** True where views survive memory.grow (memory.toResizableBuffer worked, or the memory is shared). */
   readonly resizable: boolean;
   /** Everything at or above `top` is untouched. */
   #top: number;
@@ -63,7 +63,8 @@ export class Heap {
         resizable = false;
       }
     }
-    this.resizable = resizable;
+    // shared memory (the worker pool's build): growth never detaches a SharedArrayBuffer's views
+    this.resizable = resizable || Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]';
   }
 
   /** Bytes currently handed out (including quarantined regions). */

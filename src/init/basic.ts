@@ -1,6 +1,6 @@
 // The bare distributions: uniform, normal, and the raw generator words.
 import { UINT32 } from '../dtype.js';
-import { COMMON, type Engine } from '../engine/engine.js';
+import { COMMON, remote, REMOTE, type Engine } from '../engine/engine.js';
 import type { Tensor, TypedArray } from '../tensor.js';
 import type { InitOptions } from './common.js';
 import { count, f32, readOptions, readShape, show } from './options.js';
@@ -66,7 +66,8 @@ export function uint32(e: Engine, n: unknown, opts: unknown): Tensor<Uint32Array
   const o = readOptions(fn, opts, ['seed', 'name', 'out', 'range']);
   const c = count(fn, 'count', n);
   const k = e.core;
-  return e.produce({ fn, shape: [c], opts: o, type: { info: UINT32 }, kernel: (p, st, m, key) => k.fillU32(p, st, m, key.lo, key.hi) }) as
+  const kernel = remote((p, st, m, key) => k.fillU32(p, st, m, key.lo, key.hi), REMOTE.u32, []);
+  return e.produce({ fn, shape: [c], opts: o, type: { info: UINT32, convertId: 0 }, kernel }) as
     | Tensor<Uint32Array>
     | Uint32Array;
 }

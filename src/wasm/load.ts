@@ -64,6 +64,20 @@ export function instantiateCoreSync(source: unknown): CoreExports {
   throw bad('weightinit.loadSync', source);
 }
 
+/** @internal A compiled Module from any wasm source. */
+export async function compileSource(fn: string, source: unknown): Promise<WebAssembly.Module> {
+  const s = await source;
+  if (isModule(s)) return s as WebAssembly.Module;
+  const bytes = isResponse(s) ? await s.arrayBuffer() : isBytes(s) ? bufferSource(s) : undefined;
+  if (bytes === undefined) throw bad(fn, s);
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (err) {
+    if (/disallowed/i.test(String(err))) throw err;
+    throw new TypeError(`${fn}: the bytes are not a valid WebAssembly module (expected weightinit's core.shared.wasm): ${String(err)}`);
+  }
+}
+
 /** @internal */
 export async function instantiateCore(source: unknown): Promise<CoreExports> {
   const s = await source;

@@ -5,12 +5,15 @@ import { parseSeed, randomRoot } from '../engine/keys.js';
 import { readLayout } from '../fans.js';
 import { readOptions, type Opts } from '../init/options.js';
 import { WeightInit, type LoadOptions } from '../weightinit.js';
-import { instantiateCore, instantiateCoreSync, type WasmSource } from './load.js';
+import { compileSource, instantiateCore, instantiateCoreSync, type WasmSource } from './load.js';
+import { poolPossible, readWorkers, startShared } from './threads.js';
 import './globals.js';
 
 export interface LoadSourceOptions extends LoadOptions {
   /** Where the wasm comes from: a compiled Module, bytes, or a Response. Default: the entry's own module. */
   module?: WasmSource;
+  /** The shared-memory build (`weightinit/core.shared.wasm`) for `workers`: a compiled Module, bytes or a Response. Default: the entry's own. */
+  sharedModule?: WasmSource;
 }
 
 /** An entry point's built-in wasm, or undefined where the caller must supply it. */
@@ -20,10 +23,19 @@ function instanceOptions(fn: string, o: Opts): { root: bigint; layout: ReturnTyp
   return { root: o.seed === undefined ? randomRoot() : parseSeed(fn, o.seed), layout: readLayout(fn, o.layout) };
 }
 
-export async function loadFrom(builtIn: DefaultModule, opts?: LoadSourceOptions): Promise<WeightInit> {
+export async function loadFrom(builtIn: DefaultModule, opts?: LoadSourceOptions, builtInShared?: DefaultModule): Promise<WeightInit> {
   const fn = 'weightinit.load';
-  const o = readOptions(fn, opts, ['seed', 'layout', 'module']);
+  const o = readOptions(fn, opts, ['seed', 'layout', 'module', 'workers', 'sharedModule']);
   const { root, layout } = instanceOptions(fn, o);
+  const workers = readWorkers(fn, o.workers);
+  if (workers > 0 && poolPossible()) {
+    let shared = o.sharedModule as WasmSource | undefined;
+    if (shared === undefined && builtInShared !== undefined) shared = await builtInShared();
+    if (shared !== undefined) {
+      const module = await compileSource(fn, shared);
+      return WeightInit.fromEngine(await startShared(module, workers, (core) => WeightInit.engine(core, root, layout)));
+    }
+  }
   let source = o.module as WasmSource | undefined;
   if (source === undefined) {
     if (builtIn === undefined) {
@@ -34,12 +46,12 @@ export async function loadFrom(builtIn: DefaultModule, opts?: LoadSourceOptions)
     }
     source = await builtIn();
   }
-  return new WeightInit(await instantiateCore(source), root, layout);
+  return WeightInit.fromEngine(WeightInit.engine(await instantiateCore(source), root, layout));
 }
 
 export function loadSyncFrom(moduleOrBytes: WebAssembly.Module | ArrayBuffer | ArrayBufferView, opts?: LoadOptions): WeightInit {
   const fn = 'weightinit.loadSync';
   const o = readOptions(fn, opts, ['seed', 'layout']);
   const { root, layout } = instanceOptions(fn, o);
-  return new WeightInit(instantiateCoreSync(moduleOrBytes), root, layout);
+  return WeightInit.fromEngine(WeightInit.engine(instantiateCoreSync(moduleOrBytes), root, layout));
 }

@@ -1,0 +1,82 @@
+// The source of a fill worker, as a string: workers are started from it (a Blob URL, or
+// worker_threads' eval), so no entry point needs a file path or import.meta. Plain JavaScript
+// that runs in Node's worker_threads (CommonJS eval) and in Web, Deno and Bun workers.
+//
+// Protocol (src/engine/pool.ts): the worker instantiates core.wasm over the shared memory,
+// points its per-thread scratch at its own region, then waits on its control block:
+//   I[0] state: 0 idle, 1 task, 2 done, 3 error, 4 exit      I[1] kernel id   I[2] convert id
+//   F[0] dst  F[1] start  F[2] count  F[3] keyLo  F[4] keyHi  F[5..10] params
+//   I[4] progress: bumped after every piece of work, so a caller can tell a slow worker from a dead one
+//   bytes 256..: the error message (UTF-8), I[3] its length
+export const WORKER_SOURCE = String.raw`
+'use strict';
+const CHUNK = 65536;
+const kernels = [
+  (e, p, s, c, kl, kh, P) => e.fillU32(p, s, c, kl, kh),
+  (e, p, s, c, kl, kh, P) => e.fillUniform(p, s, c, kl, kh, P[0], P[1]),
+  (e, p, s, c, kl, kh, P) => e.fillNormal(p, s, c, kl, kh, P[0], P[1]),
+  (e, p, s, c, kl, kh, P) => e.fillTruncNormal(p, s, c, kl, kh, P[0], P[1], P[2], P[3], P[4], P[5]),
+  (e, p, s, c, kl, kh, P) => e.fillTruncNormalFast(p, s, c, kl, kh, P[0], P[1], P[2], P[3], P[4], P[5]),
+];
+const converts = [null, 'f32ToF16', 'f32ToBf16', 'f32ToF64'];
+const convertBytes = [4, 2, 2, 8];
+function start(msg, post) {
+  const { module, memory, control, scratch } = msg;
+  let e;
+  try {
+    const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('core.wasm aborted'); } } });
+    e = instance.exports;
+    e.setThreadScratch(scratch);
+  } catch (err) {
+    post('error: ' + String(err && err.message || err));
+    return;
+  }
+  post('ready');
+  const chunkBase = scratch + e.threadScratchBytes();
+  const I = new Int32Array(control);
+  const F = new Float64Array(control, 64, 16);
+  const text = new Uint8Array(control, 256);
+  for (;;) {
+    Atomics.wait(I, 0, 0);
+    const state = Atomics.load(I, 0);
+    if (state === 4) return;
+    if (state !== 1) continue;
+    try {
+      const k = kernels[I[1]];
+      const conv = converts[I[2]];
+      const dst = F[0], first = F[1], count = F[2], kl = F[3], kh = F[4];
+      const P = [F[5], F[6], F[7], F[8], F[9], F[10]];
+      if (conv === null) {
+        for (let s = 0; s < count; s += 1 << 20) {
+          k(e, dst + s * 4, first + s, Math.min(1 << 20, count - s), kl, kh, P);
+          Atomics.add(I, 4, 1);
+        }
+      } else {
+        const b = convertBytes[I[2]];
+        for (let s = 0; s < count; s += CHUNK) {
+          const c = Math.min(CHUNK, count - s);
+          k(e, chunkBase, first + s, c, kl, kh, P);
+          e[conv](chunkBase, dst + s * b, c);
+          Atomics.add(I, 4, 1);
+        }
+      }
+      Atomics.store(I, 0, 2);
+    } catch (err) {
+      const name = err && typeof err.name === 'string' ? err.name : 'Error';
+      const bytes = new TextEncoder().encode(name + '\u0000' + String(err && err.message || err)).subarray(0, text.length);
+      text.set(bytes);
+      I[3] = bytes.length;
+      Atomics.store(I, 0, 3);
+    }
+    Atomics.notify(I, 0);
+  }
+}
+// Node (>= 20.16) has process.getBuiltinModule in ESM and CommonJS alike; Web, Deno and Bun workers have self
+const nodeThreads = typeof self === 'undefined' && typeof process !== 'undefined' ? process.getBuiltinModule('node:worker_threads') : undefined;
+if (nodeThreads !== undefined) {
+  const { parentPort } = nodeThreads;
+  parentPort.once('message', (msg) => start(msg, (m) => parentPort.postMessage(m)));
+} else {
+  self.onmessage = (ev) => { self.onmessage = null; start(ev.data, (m) => self.postMessage(m)); };
+}
+`;

@@ -1,0 +1,52 @@
+// Starting an instance with a worker pool (load({ workers })): the shared-memory build of
+// core.wasm on a shared WebAssembly.Memory, the same module in every worker. Where shared
+// memory, blocking waits or workers are missing, the instance runs on the calling thread.
+import { Engine } from '../engine/engine.js';
+import { canBlock, Pool } from '../engine/pool.js';
+import { show } from '../init/show.js';
+import { bindCore } from '../engine/abi.js';
+
+/** The `workers` option: a count, or 'auto' (one per core beyond the calling thread's). */
+export type Workers = number | 'auto';
+
+export function readWorkers(fn: string, v: unknown): number {
+  if (v === undefined) return 0;
+  if (v === 'auto') return Math.max(0, hardwareThreads() - 1);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > 256) {
+    throw new (typeof v === 'number' ? RangeError : TypeError)(`${fn}: workers must be 'auto' or an integer from 0 to 256, got ${show(v)}`);
+  }
+  return v;
+}
+
+function hardwareThreads(): number {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (typeof nav?.hardwareConcurrency === 'number' && nav.hardwareConcurrency > 0) return nav.hardwareConcurrency;
+  const os = (globalThis as { process?: { getBuiltinModule?: (m: string) => { availableParallelism?: () => number } | undefined } }).process;
+  const n = os?.getBuiltinModule?.('node:os')?.availableParallelism?.();
+  return typeof n === 'number' && n > 0 ? n : 1;
+}
+
+/** Whether this thread can run a pool: shared memory exists and it may block waiting for workers. */
+export function poolPossible(): boolean {
+  return typeof SharedArrayBuffer === 'function' && canBlock();
+}
+
+/** Instantiates the shared build over a fresh shared memory and starts `n` workers on it. */
+export async function startShared(module: WebAssembly.Module, n: number, makeEngine: (core: ReturnType<typeof bindCore>) => Engine): Promise<Engine> {
+  const memory = new WebAssembly.Memory({ initial: 32, maximum: 65536, shared: true });
+  const instance = await WebAssembly.instantiate(module, {
+    env: {
+      memory,
+      abort(_m: number, _f: number, line: number, col: number): never {
+        throw new Error(`weightinit: core.wasm aborted at line ${line}:${col}`);
+      },
+    },
+  });
+  const engine = makeEngine(bindCore(instance.exports));
+  const perWorker = engine.core.threadScratchBytes() + 65536 * 4;
+  const scratch = Array.from({ length: n }, () => engine.heap.alloc(perWorker, "a worker's scratch"));
+  const pool = await Pool.start(n, module, memory, scratch);
+  if (pool === undefined) for (const p of scratch) engine.heap.free(p);
+  engine.pool = pool;
+  return engine;
+}
