@@ -8,7 +8,6 @@ import { choice, readOptions, readShape, show, showList } from './init/options.j
  * - `'tf'`: `[...kernel, in, out]` (Keras / TensorFlow / tfjs / JAX defaults).
  */
 export type Layout = 'torch' | 'tf';
-export const LAYOUTS: readonly Layout[] = ['torch', 'tf'];
 
 export interface FanOptions {
   /** Weight layout (default `'torch'`, or the instance's `load({ layout })`). Not together with `inAxis`/`outAxis`/`batchAxis`. */

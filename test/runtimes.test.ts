@@ -1,4 +1,4 @@
-// One package, every runtime (issue 5). The tarball `npm pack` makes is installed into a
+// One package, every runtime. The tarball `npm pack` makes is installed into a
 // consumer folder outside the repo, and the same smoke suite (test/runtimes/smoke.mjs) runs in
 // Node ESM and CJS (the Node running the tests, and Node 22, 24 and 26 at the versions pinned in
 // scripts/node-lines.json), Deno (no permissions), Bun, Chromium (plain module script, Vite build,
