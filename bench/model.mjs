@@ -5,7 +5,7 @@
 // followed by fsync, close and rename as the writer does. Every measurement runs in its own
 // child process, which reports its peak RSS (process.resourceUsage().maxRSS).
 //
-//   node bench/model.mjs [--rounds N] [--dir DIR] [--out FILE] [--no-llama]
+//   node bench/model.mjs [--rounds N] [--dir DIR] [--out FILE] [--no-llama] [--cli dist/cli/main.js]
 //
 // Cases: GPT-2 small F32 and BF16 (498 / 249 MB), Llama 3.2 1B BF16 (2.47 GB; skipped with the
 // reason printed when DIR has under 8 GB free). Outputs are deleted after each measurement.
@@ -17,14 +17,13 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const MAIN = join(root, 'dist', 'cli', 'main.js');
 
 const argv = process.argv.slice(2);
 const value = (name, d) => {
   const i = argv.indexOf(name);
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : d;
 };
-const known = new Set(['--rounds', '--dir', '--out', '--no-llama']);
+const known = new Set(['--rounds', '--dir', '--out', '--no-llama', '--cli']);
 for (const a of argv) {
   if (a.startsWith('--') && !known.has(a)) {
     console.error(`bench/model.mjs: unknown option ${a}; valid: ${[...known].join(', ')}`);
@@ -32,6 +31,7 @@ for (const a of argv) {
   }
 }
 const rounds = Number(value('--rounds', '3'));
+const MAIN = value('--cli', join(root, 'dist', 'cli', 'main.js'));
 const base = value('--dir', os.tmpdir());
 const outFile = value('--out', join(here, 'results-model.md'));
 const dir = mkdtempSync(join(base, 'wi-bench-model-'));

@@ -220,13 +220,13 @@ describe('init --shards --rank', () => {
       expect(readdirSync(out)).toEqual([`model-0000${i + 1}-of-00004.safetensors`]);
       expect(fileSha(join(out, readdirSync(out)[0]!))).toBe(fileSha(join(dir, 'all', `model-0000${i + 1}-of-00004.safetensors`)));
     }
-    const none = await cli(['init', '--spec', specFile, '--out', join(dir, 'auto-none'), '--shards', '4', '--rank', 'auto']);
+    const none = await cli(['init', '--spec', specFile, '--out', join(dir, 'auto-none'), '--seed', '9', '--shards', '4', '--rank', 'auto']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--rank auto.*RANK\/WORLD_SIZE.*SLURM_PROCID\/SLURM_NTASKS.*OMPI_COMM_WORLD_RANK\/OMPI_COMM_WORLD_SIZE/);
-    const half = await cli(['init', '--spec', specFile, '--out', join(dir, 'auto-half'), '--shards', '4', '--rank', 'auto'], { env: { RANK: '0' } });
+    const half = await cli(['init', '--spec', specFile, '--out', join(dir, 'auto-half'), '--seed', '9', '--shards', '4', '--rank', 'auto'], { env: { RANK: '0' } });
     expect(half.code).toBe(2);
     expect(half.stderr).toMatch(/WORLD_SIZE/);
-    const bad = await cli(['init', '--spec', specFile, '--out', join(dir, 'auto-bad'), '--shards', '4', '--rank', 'auto'], { env: { RANK: '4', WORLD_SIZE: '4' } });
+    const bad = await cli(['init', '--spec', specFile, '--out', join(dir, 'auto-bad'), '--seed', '9', '--shards', '4', '--rank', 'auto'], { env: { RANK: '4', WORLD_SIZE: '4' } });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/RANK=4/);
     expect(existsSync(join(dir, 'auto-none')) || existsSync(join(dir, 'auto-bad'))).toBe(false);

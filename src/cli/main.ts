@@ -60,7 +60,7 @@ Options:
                            [{ "match": { "name": "h.*.attn.c_attn.weight" }, "init": { "initializer": "normal", "options": { "std": 0.01 } } }]
   --shards K             write K shards and model.safetensors.index.json into the directory --out
   --rank i/n | auto      with --shards: write only the shards of rank i of n (shard j belongs to rank
-                           j mod n; rank 0 writes the index). auto: from ${RANK_ENV.map(([r, s]) => `${r}/${s}`).join(', ')}
+                           j mod n; rank 0 writes the index; needs --seed). auto: from ${RANK_ENV.map(([r, s]) => `${r}/${s}`).join(', ')}
   --json                 print the plan and the statistics of the written values as JSON (nothing else on stdout)
   --quiet, -q            no progress on stderr
   --help, -h             this text
@@ -167,6 +167,7 @@ async function init(args: string[], out: (s: string) => void, err: (s: string) =
   let rank: Rank | undefined;
   if (rankArg !== undefined) {
     if (shards === undefined) throw new UsageError('init: --rank needs --shards K (a rank writes its share of the K shards into the directory --out)');
+    if (seedArg === undefined) throw new UsageError('init: --rank needs --seed N: every rank must draw from the same root seed, or the shards would not belong together');
     rank = parseRank(rankArg, io.env ?? process.env);
   }
   const json = values.json === true;
