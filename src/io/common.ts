@@ -228,6 +228,8 @@ export interface StreamState {
   target: string;
   fh: FileHandle;
   buf: ArrayBuffer;
+  /** A second buffer of the same size, made on first use: the next chunk is produced into one while the other is being written. */
+  spare?: ArrayBuffer;
   opts: ResolvedStreamOptions;
   totalBytes: number;
   tensorCount: number;
@@ -235,24 +237,52 @@ export interface StreamState {
   tensorsDone: number;
 }
 
-/** Streams one tensor's values to the file at `position`, chunk by chunk through `st.buf`. */
+/**
+ * Streams one tensor's values to the file at `position`, chunk by chunk through two buffers:
+ * while one chunk is being written, the source produces the next into the other, so value
+ * generation and disk writes overlap. Memory stays at two chunks.
+ */
 export async function streamTensor(fn: string, st: StreamState, t: PlannedTensor, position: number): Promise<void> {
   const per = chunkElements(st.opts.chunkBytes, t.dtype);
   const size = ELEMENT_BYTES[t.dtype];
   const { signal, onProgress } = st.opts;
-  for (let start = 0; start < t.count; start += per) {
-    signal?.throwIfAborted();
-    const n = Math.min(per, t.count - start);
-    const out = outView(st.buf, t.dtype, n);
-    try {
-      await t.write.call(t.source, start, n, out);
-    } catch (e) {
-      throw withContext(e, `${fn}: the source of ${JSON.stringify(t.name)} failed writing elements [${start}, ${start + n})`);
+  let pending: Promise<void> | undefined;
+  let pendingBytes = 0;
+  const settle = async (): Promise<void> => {
+    if (pending === undefined) return;
+    const p = pending;
+    pending = undefined;
+    await p;
+    st.bytesWritten += pendingBytes;
+  };
+  try {
+    for (let start = 0; start < t.count; start += per) {
+      signal?.throwIfAborted();
+      const n = Math.min(per, t.count - start);
+      // the buffer not being written: the first chunk uses st.buf, then they alternate
+      if (pending !== undefined) st.spare ??= new ArrayBuffer(st.buf.byteLength);
+      const buf = pending === undefined || st.spare === undefined ? st.buf : st.spare;
+      const out = outView(buf, t.dtype, n);
+      try {
+        await t.write.call(t.source, start, n, out);
+      } catch (e) {
+        throw withContext(e, `${fn}: the source of ${JSON.stringify(t.name)} failed writing elements [${start}, ${start + n})`);
+      }
+      signal?.throwIfAborted();
+      await settle();
+      if (onProgress !== undefined && start > 0) await onProgress(progress(st, t.name));
+      pending = writeFully(st.fh, new Uint8Array(buf, 0, n * size), position + start * size);
+      pendingBytes = n * size;
+      if (buf === st.spare) {
+        // swap, so the next chunk goes to the buffer this one did not use
+        st.spare = st.buf;
+        st.buf = buf;
+      }
     }
-    signal?.throwIfAborted();
-    await writeFully(st.fh, new Uint8Array(st.buf, 0, n * size), position + start * size);
-    st.bytesWritten += n * size;
-    if (onProgress !== undefined && start + n < t.count) await onProgress(progress(st, t.name));
+    await settle();
+  } finally {
+    // never leave a write in flight behind an error: the caller closes and removes the file
+    if (pending !== undefined) await pending.catch(() => undefined);
   }
   st.tensorsDone++;
   signal?.throwIfAborted();
