@@ -30,6 +30,9 @@ export type {
   TeacherOptions, TrainProbeOptions, TrainProbeResult, TrainRecord,
 } from './lab/index.js';
 export type { ParameterMethod, ParameterOptions } from './tutorial.js';
+export type {
+  ChunkArray, ChunkSink, StreamChunk, StreamInitOptions, StreamMethod, StreamMethodOptions, StreamOptions, StreamProgress,
+} from './stream.js';
 
 /** Elements per generator block (docs/stream.md): values are a pure function of (key, parameters, index) block by block. */
 export const BLOCK = 1024;

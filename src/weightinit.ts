@@ -21,6 +21,10 @@ import { labBackend } from './lab/host.js';
 import { propagate, trainProbe, type PropagateOptions, type PropagateResult, type TrainProbeOptions, type TrainProbeResult } from './lab/index.js';
 import { closeScope, openScope, Tensor, type TypedArray } from './tensor.js';
 import { parameter, type ParameterMethod, type ParameterOptions } from './tutorial.js';
+import {
+  fillOf, streamOf, type ChunkArray, type ChunkSink, type StreamChunk, type StreamInitOptions, type StreamMethod, type StreamOptions,
+  type StreamProgress,
+} from './stream.js';
 
 /** Options of `load()` / `loadSync()` that shape the instance. */
 export interface LoadOptions {
@@ -368,5 +372,30 @@ export class WeightInit {
    */
   trainProbe(options: TrainProbeOptions): TrainProbeResult {
     return trainProbe(labBackend(this), options);
+  }
+
+  /**
+   * A tensor of any size (past wasm32's 4 GiB too) as an async iterator of `{ start, end, data }`
+   * chunks covering [0, size) (or `opts.range`) in order. Each chunk is one call of `method`
+   * with `range` and `out`: the same bits as that range of the in-memory tensor. Memory stays
+   * bounded by one chunk (default 2^20 elements, rounded up to a multiple of 1024). `data` is a
+   * fresh owned array per chunk, or one reused buffer with `reuse: true`. Bad input throws here,
+   * synchronously; a call without `seed` or `name` takes its key from the sequence here too.
+   * `signal` stops it between chunks (rejecting with `signal.reason`); `onProgress` follows it
+   * (docs/streaming.md).
+   * @example for await (const { start, data } of wi.stream('normal', [2 ** 31], { std: 0.02, seed: 1 })) await fh.write(data);
+   */
+  stream<M extends StreamMethod, const O extends Partial<StreamInitOptions<M>> = {}>(method: M, shape: Shape, opts?: O, options?: StreamOptions): AsyncGenerator<StreamChunk<ChunkArray<M, O>>, void, undefined> {
+    return streamOf(this, method, shape, opts, options) as AsyncGenerator<StreamChunk<ChunkArray<M, O>>, void, undefined>;
+  }
+
+  /**
+   * Streams a tensor like `stream()` into `sink`, awaiting `sink(chunk)` before making the next
+   * chunk (backpressure), e.g. a file write. Resolves with the final progress; rejects with the
+   * input error (before any chunk), the sink's error, or `signal.reason` (docs/streaming.md).
+   * @example await wi.fill('normal', [2 ** 31], { seed: 1 }, async ({ data }) => { await fh.write(data); });
+   */
+  fill<M extends StreamMethod, const O extends Partial<StreamInitOptions<M>> = {}>(method: M, shape: Shape, opts: O | undefined, sink: ChunkSink<ChunkArray<M, O>>, options?: StreamOptions): Promise<StreamProgress> {
+    return fillOf(this, method, shape, opts, sink, options);
   }
 }

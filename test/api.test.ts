@@ -22,7 +22,7 @@ const FILLERS = [
   'constant', 'zeros', 'ones', 'eye', 'dirac', 'sparse', 'orthogonal', 'deltaOrthogonal', 'parameter',
 ] as const;
 /** The other public members: getters and helpers. */
-const OTHERS = ['rootSeed', 'layout', 'resizableViews', 'memory', 'threads', 'close', 'keyOf', 'scope', 'propagate', 'trainProbe'] as const;
+const OTHERS = ['rootSeed', 'layout', 'resizableViews', 'memory', 'threads', 'close', 'keyOf', 'scope', 'propagate', 'trainProbe', 'stream', 'fill'] as const;
 const DOCUMENTED = [...FILLERS, ...OTHERS].sort();
 
 // compile time: keyof WeightInit is exactly the documented list (a missing, misspelled or extra
