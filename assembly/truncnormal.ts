@@ -182,10 +182,12 @@ export function fillTruncNormal(
 // (src/init/truncated.ts) takes this path when N([a,b]) >= 1/2; for ±2σ 4.55% of the elements
 // take the fallback.
 //
-// Per block: fillNormal writes the block's y; one SIMD pass left-packs the offsets of the values
-// outside [lo, hi] (NaN included); the fallback then runs over that list four at a time (the
-// words, Φ⁻¹'s central rational on f64x2 with two interleaved Horner chains, the stores), and
-// the entries whose p is outside the central region go through ndtri's tail branch afterwards.
+// Per block: fillNormal writes the block's y (in place, in L1); one SIMD pass left-packs the
+// offsets of the values outside [lo, hi] (NaN included) into a list; the fallback runs over the
+// list in short passes with independent iterations (words; p; Φ⁻¹'s central rational on f64x2,
+// two Horner chains interleaved; the values), then ndtri's tail branch, two at a time, for the
+// entries whose p is outside the central region. One long chain per entry measured latency-bound
+// (~1.6x slower); the f64 arithmetic is `standard`'s and `ndtri`'s, operation for operation.
 
 /** "TRUNCFBK": the fallback words' key is mix64(key XOR this). */
 const FALLBACK_SALT: u64 = 0x5452554e4346424b;
