@@ -127,6 +127,11 @@ const tasks = [
   { id: 'purerand-bm', group: 'normal', kind: 'peer', name: 'pure-rand xoroshiro128+ + Box-Muller (into array)', make: (n) => { const a = new Float32Array(n); let s = 1; return () => pureRandBoxMuller(a, s++); } },
   { id: 'stdlib-normal', group: 'normal', kind: 'peer', name: '`@stdlib/random-array-normal` (float32, new array)', make: (n) => () => stdlibNormal(n, 0, 1, { dtype: 'float32' }) },
   { id: 'tf-normal', group: 'normal', kind: 'peer', name: 'tfjs-core `randomNormal` (cpu backend, new tensor)', make: (n) => () => { const t = tf.randomNormal([n]); t.dataSync(); t.dispose(); } },
+  // truncated normal on central intervals (docs/truncnormal.md: the normal stream, 4.55% of the
+  // values redrawn by the float64 inverse CDF at ±2σ), compared with `wi-normal` of the same run
+  { id: 'wi-trunc2', group: 'truncated', kind: 'wi', name: '**weightinit `truncatedNormal`** ±2σ (PyTorch default a = -2, b = 2)', make: (n) => { let s = 1; return () => wi.truncatedNormal([n], { seed: s++ }).free(); } },
+  { id: 'wi-he-trunc', group: 'truncated', kind: 'wi', name: "**weightinit `heNormal`** `distribution: 'truncatedNormal'` ([n/1024, 1024], Keras)", make: (n) => { let s = 1; return () => wi.heNormal([n >> 10, 1024], { seed: s++, distribution: 'truncatedNormal' }).free(); } },
+  { id: 'wi-trunc-tail', group: 'truncated', kind: 'wi', name: '**weightinit `truncatedNormal`** [3, 4] (far tail: the float64 inverse CDF, reference)', make: (n) => { let s = 1; return () => wi.truncatedNormal([n], { a: 3, b: 4, seed: s++ }).free(); } },
 ];
 const numpyRows = [
   { id: 'np-uniform', key: 'uniform', group: 'uniform', name: 'numpy `default_rng().random(dtype=float32)` (new array)' },
@@ -235,11 +240,27 @@ function table(n, group) {
   return lines.join('\n');
 }
 
+/** The truncated-normal rows against `normal` (the tensor row) of the same round. */
+function truncTable(n) {
+  const normal = stat(n, 'wi-normal');
+  const lines = ['| truncated normal | M elem/s | rounds\' range | vs weightinit `normal` (tensor) |', '|---|--:|--:|--:|'];
+  for (const r of tasks.filter((t) => t.group === 'truncated')) {
+    const s = stat(n, r.id);
+    if (!s) {
+      lines.push(`| ${r.name} | — | | _${errors[r.id] ?? 'no result'}_ |`);
+      continue;
+    }
+    const range = rounds > 1 ? `${fmt(s.lo)}–${fmt(s.hi)}` : '';
+    lines.push(`| ${r.name} | ${fmt(s.mps, s.mps < 100 ? 1 : 0)} | ${range} | ${normal ? `${fmt(s.mps / normal.mps, 2)}×` : ''} |`);
+  }
+  return lines.join('\n');
+}
+
 const big = Math.max(...sizes);
 function target(label, num, den, goal, unit, reference = false) {
   if (!num || !den) return `| ${label} | — | ≥ ${goal}${unit} | not measured |`;
   const v = unit === '%' ? (100 * num.mps) / den.mps : num.mps / den.mps;
-  const shown = unit === '%' ? `${fmt(v, 1)}%` : `${fmt(v, 1)}×`;
+  const shown = unit === '%' ? `${fmt(v, 1)}%` : `${fmt(v, v < 1 ? 2 : 1)}×`;
   const verdict = v >= goal ? 'met' : reference ? 'below (reference only)' : '**not met**';
   return `| ${label} | ${shown} | ≥ ${goal}${unit} | ${verdict} |`;
 }
@@ -251,6 +272,8 @@ const targets = [
   target('`normal` (tensor) vs numpy `standard_normal` (new array)', stat(big, 'wi-normal'), stat(big, 'np-normal'), 5, '×'),
   target('↳ same, stricter: vs numpy `standard_normal(out=)` (no page faults)', stat(big, 'wi-normal'), stat(big, 'np-normal-out'), 5, '×'),
   target('`normal` (tensor) vs tfjs `randomNormal` (cpu)', stat(big, 'wi-normal'), stat(big, 'tf-normal'), 15, '×'),
+  target('`truncatedNormal` ±2σ vs `normal` (tensors, same run)', stat(big, 'wi-trunc2'), stat(big, 'wi-normal'), 0.7, '×'),
+  target('`heNormal` truncated vs `normal` (tensors, same run)', stat(big, 'wi-he-trunc'), stat(big, 'wi-normal'), 0.7, '×'),
 ].join('\n');
 
 const versions = [
@@ -275,7 +298,7 @@ ${targets}
 ${sizes
   .slice()
   .sort((a, b) => b - a)
-  .map((n) => `## ${sizeName(n)}\n\n${table(n, 'uniform')}\n\n${table(n, 'normal')}`)
+  .map((n) => `## ${sizeName(n)}\n\n${table(n, 'uniform')}\n\n${table(n, 'normal')}\n\n${truncTable(n)}`)
   .join('\n\n')}
 
 ${/^\s*#/.test(orthogonalMd) ? orthogonalMd.trim() : `## Orthogonal\n${orthogonalMd}`}
