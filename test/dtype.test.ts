@@ -213,16 +213,40 @@ describe('bfloat16 conversion (round to nearest even)', () => {
   });
 });
 
+/** Bounds a draw keeps: [lo, hi], or [lo, hi) when open. */
+interface Bounds {
+  lo: number;
+  hi: number;
+  open: boolean;
+}
+
+/**
+ * The documented rule for half dtypes on bounded draws (docs/stream.md): the rounded value, or,
+ * where rounding carried it onto or past a bound, the nearest half value inside the bounds.
+ * Half values are ordered by their bit patterns (positives ascending, negatives descending).
+ */
+function keepInside(bits: number, value: (b: number) => number, bounds: Bounds | undefined): number {
+  if (bounds === undefined) return bits;
+  const down = (b: number): number => (b & 0x8000 ? b + 1 : b === 0 ? 0x8001 : b - 1);
+  const up = (b: number): number => (b & 0x8000 ? (b === 0x8000 ? 1 : b - 1) : b + 1);
+  let b = bits;
+  while (bounds.open ? value(b) >= bounds.hi : value(b) > bounds.hi) b = down(b);
+  while (value(b) < bounds.lo) b = up(b);
+  return b;
+}
+
 describe('dtype on initializers: the float32 draw, converted', () => {
-  const calls: [string, (w: WeightInit, o: Record<string, unknown>) => unknown][] = [
+  // glorotUniform [37, 113]: U(-b, b) with b = √(6/(113 + 37)), as float32
+  const glorot = Math.fround(Math.sqrt(6 / 150));
+  const calls: [string, (w: WeightInit, o: Record<string, unknown>) => unknown, Bounds?][] = [
     ['heNormal', (w, o) => w.heNormal([37, 113], o)],
-    ['glorotUniform', (w, o) => w.glorotUniform([37, 113], o)],
-    ['truncatedNormal', (w, o) => w.truncatedNormal([37, 113], { std: 0.02, a: -0.03, b: 0.05, ...o })],
+    ['glorotUniform', (w, o) => w.glorotUniform([37, 113], o), { lo: -glorot, hi: glorot, open: true }],
+    ['truncatedNormal', (w, o) => w.truncatedNormal([37, 113], { std: 0.02, a: -0.03, b: 0.05, ...o }), { lo: -0.03, hi: 0.05, open: false }],
     ['sparse', (w, o) => w.sparse([37, 113], { sparsity: 0.3, ...o })],
     ['eye', (w, o) => w.eye([37, 113], { gain: 0.3, ...o })],
     ['constant', (w, o) => w.constant([37, 113], { value: 0.1, ...o })],
   ];
-  for (const [name, call] of calls) {
+  for (const [name, call, bounds] of calls) {
     it(`${name}: float64 = float32 widened, float16/bfloat16 = float32 rounded (reference)`, async () => {
       const w = await shared();
       const base = (call(w, { seed: 77 }) as { toArray(): Float32Array }).toArray();
@@ -242,8 +266,10 @@ describe('dtype on initializers: the float32 draw, converted', () => {
       expect(tb.data).toBeInstanceOf(Uint16Array);
       for (let i = 0; i < base.length; i++) {
         const b = bitsOf(base[i]!);
-        if (t16.data[i] !== refHalf(base[i]!)) expect([i, t16.data[i]]).toEqual([i, refHalf(base[i]!)]);
-        if (tb.data[i] !== refBf16(base[i]!, b)) expect([i, tb.data[i]]).toEqual([i, refBf16(base[i]!, b)]);
+        const want16 = keepInside(refHalf(base[i]!), halfValue, bounds);
+        const wantB = keepInside(refBf16(base[i]!, b), bf16Value, bounds);
+        if (t16.data[i] !== want16) expect([i, t16.data[i]]).toEqual([i, want16]);
+        if (tb.data[i] !== wantB) expect([i, tb.data[i]]).toEqual([i, wantB]);
       }
       // out and range with a dtype: the same values
       const out = new Uint16Array(base.length - 1000);
@@ -259,18 +285,18 @@ describe('dtype on initializers: the float32 draw, converted', () => {
 describe('dtype on the core uniform and normal', () => {
   it('float64/float16/bfloat16 are the float32 draw converted', async () => {
     const w = await shared();
-    for (const call of [
-      (o: Record<string, unknown>) => w.uniform([5000], { low: -3, high: 2, ...o }),
-      (o: Record<string, unknown>) => w.normal([5000], { mean: 1, std: 0.1, ...o }),
-    ]) {
+    for (const [call, bounds] of [
+      [(o: Record<string, unknown>) => w.uniform([5000], { low: -3, high: 2, ...o }), { lo: -3, hi: 2, open: true }],
+      [(o: Record<string, unknown>) => w.normal([5000], { mean: 1, std: 0.1, ...o }), undefined],
+    ] as const) {
       const base = (call({ seed: 4 }) as { toArray(): Float32Array }).toArray();
       expect(Array.from((call({ seed: 4, dtype: 'float64' }) as unknown as { data: Float64Array }).data)).toEqual(Array.from(base));
       const hv = (call({ seed: 4, dtype: 'float16' }) as unknown as { data: Uint16Array | Float16Array }).data;
       const h = new Uint16Array(hv.buffer, hv.byteOffset, hv.length); // the bit patterns, whatever the array type
       const b = (call({ seed: 4, dtype: 'bfloat16' }) as unknown as { data: Uint16Array }).data;
       for (let i = 0; i < base.length; i++) {
-        expect(h[i]).toBe(refHalf(base[i]!));
-        expect(b[i]).toBe(refBf16(base[i]!, bitsOf(base[i]!)));
+        expect(h[i]).toBe(keepInside(refHalf(base[i]!), halfValue, bounds));
+        expect(b[i]).toBe(keepInside(refBf16(base[i]!, bitsOf(base[i]!)), bf16Value, bounds));
       }
     }
   });

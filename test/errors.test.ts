@@ -17,7 +17,7 @@ const cases: BadCall[] = [
   ['mean Infinity', (w) => w.normal([3], { mean: Infinity }), RangeError, /mean must be a finite number, got Infinity/],
   ['mean string', (w) => w.normal([3], { mean: '0' as unknown as number }), TypeError, /mean must be a number, got "0"/],
   ['std beyond float32', (w) => w.normal([3], { std: 1e39 }), RangeError, /std must be representable as a finite float32/],
-  ['low >= high', (w) => w.uniform([3], { low: 1, high: 1 }), RangeError, /low must be less than high, got low = 1, high = 1/],
+  ['low >= high', (w) => w.uniform([3], { low: 1, high: 1 }), RangeError, /low must be less than high \(as float32\), got low = 1, high = 1/],
   ['low > high', (w) => w.uniform([3], { low: 2, high: -2 }), RangeError, /low must be less than high/],
   ['high - low overflows', (w) => w.uniform([3], { low: -3e38, high: 3e38 }), RangeError, /high - low must be a finite float32/],
   ['unknown option', (w) => w.normal([3], { stddev: 2 } as never), TypeError, /unknown option "stddev"; valid options are "mean", "std", "seed", "name", "out", "range"/],
