@@ -35,7 +35,7 @@ function layer(p: string): number {
   if (p.startsWith('engine/')) return 1;
   if (p.startsWith('init/') || p === 'tutorial.ts') return 2;
   if (p === 'weightinit.ts' || p.startsWith('lab/') || p === 'stream.ts') return 3; // the class hosts the lab and the streams
-  if (p === 'index.ts' || p.startsWith('wasm/')) return 4;
+  if (p === 'index.ts' || p === 'surface.ts' || p.startsWith('wasm/')) return 4;
   return 5; // model, io, adapters, viz, cli, demo
 }
 

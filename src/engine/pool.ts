@@ -49,15 +49,20 @@ type Spawn = (onMessage: (m: unknown) => void, onError: (e: unknown) => void) =>
 
 /** How this runtime starts a worker from WORKER_SOURCE, or undefined if it cannot. */
 async function spawner(): Promise<Spawn | undefined> {
-  const g = globalThis as { process?: { versions?: { node?: string; bun?: string } }; Worker?: unknown; Blob?: unknown; URL?: { createObjectURL?: unknown } };
+  const g = globalThis as {
+    process?: { versions?: { node?: string; bun?: string }; getBuiltinModule?: (id: string) => unknown };
+    Worker?: unknown;
+    Blob?: unknown;
+    URL?: { createObjectURL?: unknown };
+  };
   const versions = g.process?.versions;
   const isNode = versions?.node !== undefined && versions.bun === undefined && typeof (globalThis as { Deno?: unknown }).Deno === 'undefined';
   if (isNode) {
-    // a computed specifier: bundlers for other platforms must not try to resolve it
-    const spec = ['node', 'worker_threads'].join(':');
-    const wt = (await import(/* @vite-ignore */ /* webpackIgnore: true */ spec)) as {
-      Worker: new (code: string, o: { eval: true; execArgv: string[] }) => { on(ev: string, f: (x: unknown) => void): void; postMessage(m: unknown): void; terminate(): Promise<number>; unref(): void };
-    };
+    // process.getBuiltinModule (Node >= 20.16): no import statement, so bundlers for other platforms see nothing to resolve
+    const wt = g.process?.getBuiltinModule?.('node:worker_threads') as
+      | { Worker: new (code: string, o: { eval: true; execArgv: string[] }) => { on(ev: string, f: (x: unknown) => void): void; postMessage(m: unknown): void; terminate(): Promise<number>; unref(): void } }
+      | undefined;
+    if (wt === undefined) return undefined;
     return (onMessage, onError) => {
       // no inherited flags: --input-type=module would make the eval'd source a module
       const w = new wt.Worker(WORKER_SOURCE, { eval: true, execArgv: [] });

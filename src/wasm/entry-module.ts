@@ -5,8 +5,9 @@
 // of the default entry is tree-shaken away.
 import type { WeightInit } from '../weightinit.js';
 import { loadFrom, type LoadSourceOptions } from './loaders.js';
+import { THREADS } from './threads.js';
 
-export * from '../index.js';
+export * from '../surface.js';
 
 /**
  * Loads the wasm core from `opts.module` (required here): a WebAssembly.Module, the bytes of
@@ -15,5 +16,5 @@ export * from '../index.js';
  * const wi = await load({ module: await WebAssembly.compileStreaming(fetch(wasmUrl)), seed: 1 });
  */
 export function load(opts?: LoadSourceOptions): Promise<WeightInit> {
-  return loadFrom(undefined, opts);
+  return loadFrom(undefined, opts, undefined, THREADS);
 }

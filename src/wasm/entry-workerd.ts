@@ -6,7 +6,7 @@ import core from '../core.wasm';
 import type { WeightInit } from '../weightinit.js';
 import { loadFrom, type LoadSourceOptions } from './loaders.js';
 
-export * from '../index.js';
+export * from '../surface.js';
 
 /**
  * Loads the wasm core (here: the `core.wasm` module workerd compiled at startup).

@@ -6,7 +6,8 @@ import { readLayout } from '../fans.js';
 import { readOptions, type Opts } from '../init/options.js';
 import { WeightInit, type LoadOptions } from '../weightinit.js';
 import { compileSource, instantiateCore, instantiateCoreSync, type WasmSource } from './load.js';
-import { poolPossible, readWorkers, startShared } from './threads.js';
+import type { ThreadSupport } from './threads.js';
+import { readWorkers } from './workers-option.js';
 import './globals.js';
 
 export interface LoadSourceOptions extends LoadOptions {
@@ -23,17 +24,18 @@ function instanceOptions(fn: string, o: Opts): { root: bigint; layout: ReturnTyp
   return { root: o.seed === undefined ? randomRoot() : parseSeed(fn, o.seed), layout: readLayout(fn, o.layout) };
 }
 
-export async function loadFrom(builtIn: DefaultModule, opts?: LoadSourceOptions, builtInShared?: DefaultModule): Promise<WeightInit> {
+/** @internal */
+export async function loadFrom(builtIn: DefaultModule, opts?: LoadSourceOptions, builtInShared?: DefaultModule, threads?: ThreadSupport): Promise<WeightInit> {
   const fn = 'weightinit.load';
   const o = readOptions(fn, opts, ['seed', 'layout', 'module', 'workers', 'sharedModule']);
   const { root, layout } = instanceOptions(fn, o);
   const workers = readWorkers(fn, o.workers);
-  if (workers > 0 && poolPossible()) {
+  if (workers > 0 && threads !== undefined && threads.poolPossible()) {
     let shared = o.sharedModule as WasmSource | undefined;
     if (shared === undefined && builtInShared !== undefined) shared = await builtInShared();
     if (shared !== undefined) {
       const module = await compileSource(fn, shared);
-      return WeightInit.fromEngine(await startShared(module, workers, (core) => WeightInit.engine(core, root, layout)));
+      return WeightInit.fromEngine(await threads.startShared(module, workers, (core) => WeightInit.engine(core, root, layout)));
     }
   }
   let source = o.module as WasmSource | undefined;
@@ -49,6 +51,7 @@ export async function loadFrom(builtIn: DefaultModule, opts?: LoadSourceOptions,
   return WeightInit.fromEngine(WeightInit.engine(await instantiateCore(source), root, layout));
 }
 
+/** @internal */
 export function loadSyncFrom(moduleOrBytes: WebAssembly.Module | ArrayBuffer | ArrayBufferView, opts?: LoadOptions): WeightInit {
   const fn = 'weightinit.loadSync';
   const o = readOptions(fn, opts, ['seed', 'layout']);

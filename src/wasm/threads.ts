@@ -3,28 +3,7 @@
 // memory, blocking waits or workers are missing, the instance runs on the calling thread.
 import { Engine } from '../engine/engine.js';
 import { canBlock, Pool } from '../engine/pool.js';
-import { show } from '../init/show.js';
 import { bindCore } from '../engine/abi.js';
-
-/** The `workers` option: a count, or 'auto' (one per core beyond the calling thread's). */
-export type Workers = number | 'auto';
-
-export function readWorkers(fn: string, v: unknown): number {
-  if (v === undefined) return 0;
-  if (v === 'auto') return Math.max(0, hardwareThreads() - 1);
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > 256) {
-    throw new (typeof v === 'number' ? RangeError : TypeError)(`${fn}: workers must be 'auto' or an integer from 0 to 256, got ${show(v)}`);
-  }
-  return v;
-}
-
-function hardwareThreads(): number {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  if (typeof nav?.hardwareConcurrency === 'number' && nav.hardwareConcurrency > 0) return nav.hardwareConcurrency;
-  const os = (globalThis as { process?: { getBuiltinModule?: (m: string) => { availableParallelism?: () => number } | undefined } }).process;
-  const n = os?.getBuiltinModule?.('node:os')?.availableParallelism?.();
-  return typeof n === 'number' && n > 0 ? n : 1;
-}
 
 /** Whether this thread can run a pool: shared memory exists and it may block waiting for workers. */
 export function poolPossible(): boolean {
@@ -50,3 +29,7 @@ export async function startShared(module: WebAssembly.Module, n: number, makeEng
   engine.pool = pool;
   return engine;
 }
+
+/** What an entry point hands to loadFrom so `load({ workers })` can start a pool (absent in workerd's entry: no pool code there). */
+export const THREADS = { poolPossible, startShared };
+export type ThreadSupport = typeof THREADS;
