@@ -202,6 +202,21 @@ if (existsSync(orthoPath)) {
   orthogonalMd = '_bench/orthogonal.mjs not present yet; skipped._';
 }
 
+// ---------- presets and output types (bench/presets.mjs): paired ratios, same process ----------
+let presetMd = '';
+let presetTargetRows = [];
+{
+  process.stderr.write('presets and output types (bench/presets.mjs) ...\n');
+  try {
+    const mod = await import(pathToFileURL(join(here, 'presets.mjs')).href);
+    const r = await mod.runPresetBench({ quick, wi, log: (s) => process.stderr.write(s + '\n') });
+    presetMd = r.md;
+    presetTargetRows = r.targetRows;
+  } catch (err) {
+    presetMd = `## Presets and output types\n\n_bench/presets.mjs failed: ${String(err?.message ?? err).split('\n')[0]}_`;
+  }
+}
+
 // ---------- report ----------
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const mps = (n, ms) => n / ms / 1e3; // M elements/s
@@ -276,6 +291,16 @@ const targets = [
   target('`heNormal` truncated vs `normal` (tensors, same run)', stat(big, 'wi-he-trunc'), stat(big, 'wi-normal'), 0.7, '×'),
 ].join('\n');
 
+// weightinit against numpy's generator on its own ground (float32 output, one thread), and the
+// presets / output types (bench/presets.mjs), appended to the targets table
+const moreTargets = [
+  target('`uniform` (tensor) vs numpy `random(dtype=float32)` (new array)', stat(big, 'wi-uniform'), stat(big, 'np-uniform'), 4, '×'),
+  target('↳ same, stricter: vs numpy `random(dtype=float32, out=)`', stat(big, 'wi-uniform'), stat(big, 'np-uniform-out'), 4, '×'),
+  target('`normal` (tensor) vs numpy `standard_normal(dtype=float32)`, stricter goal', stat(big, 'wi-normal'), stat(big, 'np-normal'), 6, '×'),
+  target('↳ same vs numpy `standard_normal(dtype=float32, out=)`', stat(big, 'wi-normal'), stat(big, 'np-normal-out'), 6, '×'),
+  ...presetTargetRows,
+].join('\n');
+
 const versions = [
   ['weightinit', `${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version} (commit ${git(['rev-parse', '--short', 'HEAD'])})`],
   ['node', process.version],
@@ -294,6 +319,7 @@ float32 values written per second. "weightinit … is" = weightinit's speed ÷ t
 
 ## Targets
 ${targets}
+${moreTargets}
 
 ${sizes
   .slice()
@@ -302,6 +328,8 @@ ${sizes
   .join('\n\n')}
 
 ${/^\s*#/.test(orthogonalMd) ? orthogonalMd.trim() : `## Orthogonal\n${orthogonalMd}`}
+
+${presetMd}
 
 ## Machine and versions
 | | |

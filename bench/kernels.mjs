@@ -1,0 +1,153 @@
+// `node bench/kernels.mjs [--quick] [--out FILE]`: the kernels against the machine, for
+// docs/performance.md. Single thread.
+//
+//  - the core clock, estimated: a chain of dependent 1-cycle integer ops (add, xor) in JS;
+//    each op must wait for the previous, so ops/s = cycles/s when the chain is the bottleneck
+//  - uniform / normal / truncated normal ±2σ at three sizes: 64K elements (256 KiB, the output
+//    stays in L2: the arithmetic limit), 1M (4 MiB) and 16M (64 MiB: the memory path), each
+//    a fresh wasm tensor freed, plus `Float32Array.fill(x)` at the same sizes
+//  - the output conversions: float32 → float16 / bfloat16 / float64 (tensor path)
+//  - per value: ns, core cycles at the estimated clock, and SIMD ops per cycle from the op
+//    counts read off assembly/rng.ts (docs/performance.md counts them)
+// Writes bench/results-kernels.md (not with --quick unless --out is given).
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { load } from '../dist/index.js';
+import { engineOf } from '../dist/engine/engine.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+for (const a of argv) {
+  if (a.startsWith('--') && a !== '--quick' && a !== '--out') {
+    console.error(`bench/kernels.mjs: unknown option ${a}; valid: --quick, --out`);
+    process.exit(2);
+  }
+}
+const quick = argv.includes('--quick');
+const outArg = argv.indexOf('--out') >= 0 ? argv[argv.indexOf('--out') + 1] : undefined;
+const outFile = outArg ?? (quick ? undefined : join(here, 'results-kernels.md'));
+const ROUNDS = quick ? 3 : 9;
+const loadAvg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const loadBefore = loadAvg();
+const started = new Date();
+
+// SIMD ops per value, counted in docs/performance.md from assembly/rng.ts (2 steps of 2 × 4 lanes per iteration)
+const OPS = { uniform: 80 / 16, normal: 96 / 8 };
+
+// ---------- the clock ----------
+function chain(iters) {
+  let x = 1;
+  for (let i = 0; i < iters; i++) {
+    x = (x + i) | 0;
+    x ^= i;
+    x = (x + i) | 0;
+    x ^= i;
+    x = (x + i) | 0;
+    x ^= i;
+    x = (x + i) | 0;
+    x ^= i;
+  }
+  return x;
+}
+let sink = 0;
+for (let w = 0; w < 5; w++) sink ^= chain(1e6);
+const clocks = [];
+for (let r = 0; r < ROUNDS; r++) {
+  const iters = 2e7;
+  const t0 = performance.now();
+  sink ^= chain(iters);
+  const s = (performance.now() - t0) / 1000;
+  clocks.push((iters * 8) / s / 1e9); // GHz, if one dependent op per cycle
+}
+const ghz = Math.max(...clocks); // the least disturbed round: interference only lowers it
+
+// ---------- the kernels ----------
+const wi = await load({ seed: 1 });
+const sizes = [1 << 16, 1 << 20, 1 << 24];
+function rate(f, n) {
+  const reps = Math.max(1, Math.round((1 << 24) / n));
+  const batch = () => {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) f();
+    return (performance.now() - t0) / reps;
+  };
+  batch();
+  batch();
+  const ms = [];
+  for (let r = 0; r < ROUNDS; r++) ms.push(batch());
+  return n / median(ms) / 1e3; // M values/s
+}
+let seed = 1;
+const rows = [];
+// the kernels called directly into one wasm region (no allocation, no option reading): what the SIMD loop does
+const e = engineOf(wi);
+const region = e.heap.alloc((1 << 24) * 4, 'bench/kernels.mjs region');
+const uK = e.uniformKernel(0, 1);
+const nK = e.normalKernel(0, 1);
+for (const n of sizes) {
+  const a = new Float32Array(n);
+  let v = 0;
+  const fill = rate(() => a.fill((v += 0.5)), n);
+  const uniform = rate(() => uK(region, 0, n, { lo: seed++, hi: 0 }), n);
+  const normal = rate(() => nK(region, 0, n, { lo: seed++, hi: 0 }), n);
+  rows.push({ n, fill, uniform, normal });
+  process.stderr.write(`kernels: n = ${n} done\n`);
+}
+e.heap.free(region);
+// the public calls at 16M: tensor allocated and freed each call
+const nT = 1 << 24;
+const pub = {
+  normal: rate(() => wi.normal([nT], { seed: seed++ }).free(), nT),
+  trunc: rate(() => wi.truncatedNormal([nT], { seed: seed++ }).free(), nT),
+  truncTail: rate(() => wi.truncatedNormal([nT], { seed: seed++, a: 3, b: 4 }).free(), nT),
+};
+const conv = {};
+const nC = 1 << 24;
+for (const dist of ['normal', 'uniform']) {
+  conv[dist] = {};
+  for (const dtype of ['float32', 'float16', 'bfloat16', 'float64']) {
+    conv[dist][dtype] = rate(() => wi[dist]([nC], { seed: seed++, dtype }).free(), nC);
+  }
+}
+const loadAfter = loadAvg();
+
+// ---------- report ----------
+const cyc = (mps) => (ghz * 1e3) / mps; // cycles per value
+const md = `## Kernels against the machine
+
+Generated by \`${quick ? 'node bench/kernels.mjs --quick' : 'node bench/kernels.mjs'}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC. ${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores (shared),
+Node ${process.version}; load average before ${loadBefore}, after ${loadAfter}. Single thread; each call a fresh wasm tensor, freed;
+median of ${ROUNDS} batches of ≈16M values.
+
+Clock estimate: a chain of dependent add/xor in JS ran at **${fmt(ghz, 2)} G ops/s** (best of ${ROUNDS}; rounds ${fmt(Math.min(...clocks), 2)}–${fmt(ghz, 2)}),
+taken as the core clock in GHz (one dependent 1-cycle op per cycle). /proc/cpuinfo says ${(() => { try { return (/cpu MHz\s*:\s*([\d.]+)/.exec(readFileSync('/proc/cpuinfo', 'utf8')) ?? [])[1] + ' MHz'; } catch { return 'n/a'; } })()}.
+
+| elements | \`fill(x)\` M/s | \`uniform\` M/s | % fill | cycles/value | SIMD ops/cycle (${OPS.uniform}/value) | \`normal\` M/s | % fill | cycles/value | SIMD ops/cycle (${OPS.normal}/value) |
+|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|
+${rows.map((r) => `| ${fmt(r.n)} (${fmt((r.n * 4) / 1024)} KiB) | ${fmt(r.fill)} | ${fmt(r.uniform)} | ${fmt((100 * r.uniform) / r.fill, 1)}% | ${fmt(cyc(r.uniform), 2)} | ${fmt(OPS.uniform / cyc(r.uniform), 2)} | ${fmt(r.normal)} | ${fmt((100 * r.normal) / r.fill, 1)}% | ${fmt(cyc(r.normal), 2)} | ${fmt(OPS.normal / cyc(r.normal), 2)} |`).join('\n')}
+
+Kernels called directly (\`fillUniform\` / \`fillNormal\` into one preallocated wasm region, no allocation or option reading).
+Public calls at 16M (fresh tensor, freed): \`normal\` ${fmt(pub.normal)} M/s, \`truncatedNormal\` ±2σ (the fast path) ${fmt(pub.trunc)} M/s
+(${fmt(pub.trunc / pub.normal, 2)}× normal, ${fmt(cyc(pub.trunc), 1)} cycles/value), \`truncatedNormal\` on [3, 4] (every value by the float64 inverse CDF) ${fmt(pub.truncTail)} M/s
+(${fmt(cyc(pub.truncTail), 1)} cycles/value).
+
+Output types, 16M values (tensor path: the float32 draw in 64K-value chunks, then the conversion pass):
+
+| | float32 M/s | float16 | bfloat16 | float64 |
+|---|--:|--:|--:|--:|
+${['normal', 'uniform'].map((d) => `| \`${d}\` | ${fmt(conv[d].float32)} | ${fmt(conv[d].float16)} (${fmt(conv[d].float16 / conv[d].float32, 2)}×) | ${fmt(conv[d].bfloat16)} (${fmt(conv[d].bfloat16 / conv[d].float32, 2)}×) | ${fmt(conv[d].float64)} (${fmt(conv[d].float64 / conv[d].float32, 2)}×) |`).join('\n')}
+`;
+if (sink === 0.5) console.log(''); // keep the chain live
+if (outFile) {
+  writeFileSync(outFile, md);
+  process.stderr.write(`wrote ${relative(process.cwd(), outFile) || outFile}\n`);
+}
+process.stdout.write(md);
