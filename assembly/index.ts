@@ -12,4 +12,5 @@ export { f32ToF16, f32ToBf16, f32ToF64 } from './convert';
 export { orthoScratchBytes, orthonormalizeRows, transposeScale, scaleInPlace } from './orthogonal';
 export { sparseMaskBytes, sparseMask, sparseApply } from './sparse';
 export { threadScratchBytes, setThreadScratch } from './thread';
+export { clampHalfBits } from './halfclamp';
 export { labLinearForward, labLinearBackwardInput, labLinearBackwardWeight, labColumnSums, labAxpy, labMul, labActivate, labActDerivative } from './lab';

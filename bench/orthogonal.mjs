@@ -27,7 +27,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { load } from '../dist/index.js';
-import '../dist/orthogonal.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');

@@ -16,6 +16,8 @@ export const NODE_LINE_SUITES: readonly string[] = [
   'test/properties.test.ts',
   'test/dtype.test.ts',
   'test/memory.test.ts',
+  'test/workers.test.ts',
+  'test/hostile-memory.test.ts',
   'test/finalization.test.ts',
 ];
 

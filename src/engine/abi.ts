@@ -57,6 +57,8 @@ export interface CoreKernels {
   threadScratchBytes(): number;
   /** Points this instance's per-thread scratch at [base, base + threadScratchBytes()). */
   setThreadScratch(base: number): void;
+  /** Clamps count float16/bfloat16 patterns at p into the value-order keys [loKey, hiKey]; lo/hi are those keys' patterns (assembly/halfclamp.ts). */
+  clampHalfBits(p: number, count: number, loKey: number, hiKey: number, lo: number, hi: number): void;
   // The lab's MLP (assembly/lab.ts, docs/lab.md): float32, no FMA, fixed summation order.
   /** y[B×nout] = x[B×nin]·wᵀ + bias (w is [nout, nin]; wt is nin·nout floats of scratch for wᵀ). */
   labLinearForward(y: number, x: number, w: number, bias: number, wt: number, B: number, nin: number, nout: number): void;
@@ -87,7 +89,7 @@ export const KERNEL_NAMES = [
   'fillTruncNormal', 'normalQuantile', 'normalUpperTail', 'fillTruncNormalFast',
   'f32ToF16', 'f32ToBf16', 'f32ToF64',
   'orthoScratchBytes', 'orthonormalizeRows', 'transposeScale', 'scaleInPlace',
-  'sparseMaskBytes', 'sparseMask', 'sparseApply', 'threadScratchBytes', 'setThreadScratch',
+  'sparseMaskBytes', 'sparseMask', 'sparseApply', 'threadScratchBytes', 'setThreadScratch', 'clampHalfBits',
   'labLinearForward', 'labLinearBackwardInput', 'labLinearBackwardWeight', 'labColumnSums', 'labAxpy', 'labMul', 'labActivate', 'labActDerivative',
 ] as const satisfies readonly (keyof CoreKernels)[];
 

@@ -211,7 +211,7 @@ export class Engine {
     try {
       if (parallel !== undefined) {
         parallel(ptr, start, end);
-        if (clamp !== undefined) clamp(new Uint16Array(this.core.memory.buffer, ptr, n));
+        if (clamp !== undefined) clamp(ptr, n);
       } else if (convert === undefined) {
         if (own(req, 'whole') === true) kernel(ptr, start, n, key);
         else for (let s = start; s < end; s += MAX_CALL) kernel(ptr + (s - start) * 4, s, Math.min(MAX_CALL, end - s), key);
@@ -220,7 +220,7 @@ export class Engine {
           const dst = ptr + (s - start) * type.info.bytes;
           kernel(this.scratch, s, c, key);
           convert(this.scratch, dst, c);
-          clamp?.(new Uint16Array(this.core.memory.buffer, dst, c));
+          clamp?.(dst, c);
         });
       }
     } catch (err) {
@@ -269,7 +269,7 @@ export class Engine {
 
   /** A parallel fill into a caller-owned array: rounds of the pool filling a temporary wasm region, copied out. */
   #intoArrayParallel(
-    fill: (dst: number, s: number, e: number) => void, info: DTypeInfo, clamp: ((bits: Uint16Array) => void) | undefined,
+    fill: (dst: number, s: number, e: number) => void, info: DTypeInfo, clamp: ((ptr: number, count: number) => void) | undefined,
     start: number, end: number, out: TypedArray,
   ): TypedArray {
     const n = end - start;
@@ -285,7 +285,7 @@ export class Engine {
         const c = Math.min(per, end - s);
         fill(region, s, s + c);
         const buf = memory.buffer;
-        if (clamp !== undefined) clamp(new Uint16Array(buf, region, c));
+        if (clamp !== undefined) clamp(region, c);
         if (inOwnMemory && target.buffer !== buf) target = new Kind(buf, outOffset, n) as TypedArray;
         setInto.call(target, new Kind(buf, region, c), s - start);
       }
@@ -300,7 +300,7 @@ export class Engine {
    * round to ±Infinity) and returns a clamp that keeps bounded draws inside their bounds after
    * rounding (a float32 value just inside a bound can round onto or past it).
    */
-  #halfClamp(fn: string, dtype: string, maxAbs: number | undefined, bounds: FillRequest['bounds']): ((bits: Uint16Array) => void) | undefined {
+  #halfClamp(fn: string, dtype: string, maxAbs: number | undefined, bounds: FillRequest['bounds']): ((ptr: number, count: number) => void) | undefined {
     const max = HALF_MAX[dtype];
     if (max === undefined) return undefined;
     if (maxAbs !== undefined && Number.isFinite(maxAbs) && !(halfRound(dtype, maxAbs) <= max)) {
@@ -316,18 +316,14 @@ export class Engine {
     }
     const loKey = halfOrder(lo);
     const hiKey = halfOrder(hi);
-    return (bits) => {
-      for (let i = 0; i < bits.length; i++) {
-        const k = halfOrder(bits[i]!);
-        if (k < loKey) bits[i] = lo;
-        else if (k > hiKey) bits[i] = hi;
-      }
-    };
+    const k = this.core;
+    // halfOfOrder(key) is the canonical pattern of a key (+0 for zero), as the kernel writes
+    return (ptr, count) => k.clampHalfBits(ptr, count, loKey, hiKey, halfOfOrder(loKey), halfOfOrder(hiKey));
   }
 
   /** Fills a caller-owned array (of any realm, or a view of this instance's own memory) chunk by chunk. */
   #intoArray(
-    kernel: Kernel, info: DTypeInfo, conv: OutputType['convert'], clamp: ((bits: Uint16Array) => void) | undefined,
+    kernel: Kernel, info: DTypeInfo, conv: OutputType['convert'], clamp: ((ptr: number, count: number) => void) | undefined,
     key: Key, start: number, end: number, out: TypedArray,
   ): TypedArray {
     const dst = conv === undefined ? this.scratch : this.scratch + CHUNK * 4;
@@ -343,7 +339,7 @@ export class Engine {
       kernel(this.scratch, s, c, key);
       if (conv !== undefined) conv(this.scratch, dst, c);
       const buf = memory.buffer;
-      if (clamp !== undefined) clamp(new Uint16Array(buf, dst, c));
+      if (clamp !== undefined) clamp(dst, c);
       if (inOwnMemory && target.buffer !== buf) target = new Kind(buf, outOffset, n) as TypedArray;
       setInto.call(target, new Kind(buf, dst, c), s - start);
     });
