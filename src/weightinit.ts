@@ -18,6 +18,7 @@ import {
   type LecunUniformOptions, type VarianceScalingOptions,
 } from './init/variance.js';
 import { labBackend } from './lab/host.js';
+import { initModel, planModel, type Plan, type PlanOptions } from './model/plan.js';
 import { propagate, trainProbe, type PropagateOptions, type PropagateResult, type TrainProbeOptions, type TrainProbeResult } from './lab/index.js';
 import { closeScope, openScope, Tensor, type TypedArray } from './tensor.js';
 import { parameter, type ParameterMethod, type ParameterOptions } from './tutorial.js';
@@ -397,5 +398,26 @@ export class WeightInit {
    */
   fill<M extends StreamMethod, const O extends Partial<StreamInitOptions<M>> = {}>(method: M, shape: Shape, opts: O | undefined, sink: ChunkSink<ChunkArray<M, O>>, options?: StreamOptions): Promise<StreamProgress> {
     return fillOf(this, method, shape, opts, sink, options);
+  }
+
+  /**
+   * The initialization plan of a whole model: for every tensor of `spec` (a list of name,
+   * shape and optionally kind and activation; JSON Schema `weightinit/spec.schema.json`) the rule
+   * that chose its initializer, the initializer, its std or bound, and its named key (root seed
+   * and tensor name, so adding, removing or reordering tensors changes no other tensor).
+   * Recipes: 'pytorch', 'best-practice', 'gpt2', 'llama' (docs/model.md); `rules` come first.
+   * @example wi.planModel({ tensors: [{ name: 'fc1.weight', shape: [256, 784], kind: 'linear', activation: 'relu' }] }, { seed: 1, recipe: 'best-practice' })
+   */
+  planModel(spec: unknown, options: PlanOptions): Plan {
+    return planModel(this, spec, options);
+  }
+
+  /**
+   * Initializes a whole model in wasm memory: `planModel`, then every tensor drawn with its named
+   * key. For models larger than memory, write them with `writeModel` (weightinit/model) instead.
+   * @example const { plan, tensors } = wi.initModel(gpt2({ nLayer: 2 }), { seed: 1, recipe: 'gpt2' });
+   */
+  initModel(spec: unknown, options: PlanOptions): { plan: Plan; tensors: Record<string, Tensor> } {
+    return initModel(this, spec, options);
   }
 }

@@ -22,7 +22,7 @@ const FILLERS = [
   'constant', 'zeros', 'ones', 'eye', 'dirac', 'sparse', 'orthogonal', 'deltaOrthogonal', 'parameter',
 ] as const;
 /** The other public members: getters and helpers. */
-const OTHERS = ['rootSeed', 'layout', 'resizableViews', 'memory', 'threads', 'close', 'keyOf', 'scope', 'propagate', 'trainProbe', 'stream', 'fill'] as const;
+const OTHERS = ['rootSeed', 'layout', 'resizableViews', 'memory', 'threads', 'close', 'keyOf', 'scope', 'propagate', 'trainProbe', 'planModel', 'initModel', 'stream', 'fill'] as const;
 const DOCUMENTED = [...FILLERS, ...OTHERS].sort();
 
 // compile time: keyof WeightInit is exactly the documented list (a missing, misspelled or extra
@@ -145,5 +145,18 @@ describe('the lab through the class', () => {
     expect(engineOf(w).heap.liveCount).toBe(live);
     // He on ReLU: about half the units are exactly 0 at every layer (binomial: ±0.1 is more than 9σ at 32·64 = 2,048 units, σ = 0.011)
     for (const l of r.layers) expect(Math.abs(l.activation.dead - 0.5)).toBeLessThan(0.1);
+  });
+});
+
+describe('whole models through the class', () => {
+  it('wi.planModel / wi.initModel give the named-key tensors of the model functions', async () => {
+    const w = await wi();
+    const { initModel } = await import('../src/model/plan.js');
+    const spec = { tensors: [{ name: 'fc1.weight', shape: [16, 8], kind: 'linear', activation: 'relu' }, { name: 'fc1.bias', shape: [16], kind: 'bias', activation: 'relu' }] };
+    const viaClass = w.initModel(spec, { seed: 5, recipe: 'best-practice' });
+    const viaFunction = initModel(w, spec, { seed: 5, recipe: 'best-practice' });
+    expect(viaClass.plan.entries.map((e) => [e.name, e.initializer])).toEqual([['fc1.weight', 'heNormal'], ['fc1.bias', 'constant']]);
+    expect(Array.from(viaClass.tensors['fc1.weight']!.data)).toEqual(Array.from(viaFunction.tensors['fc1.weight']!.data));
+    expect(w.planModel(spec, { seed: 5, recipe: 'best-practice' }).entries).toEqual(viaClass.plan.entries);
   });
 });

@@ -34,7 +34,8 @@ function layer(p: string): number {
   if (['init/show.ts', 'init/options.ts', 'init/common.ts', 'dtype.ts', 'fans.ts', 'gain.ts', 'tensor.ts'].includes(p)) return 0;
   if (p.startsWith('engine/')) return 1;
   if (p.startsWith('init/') || p === 'tutorial.ts') return 2;
-  if (p === 'weightinit.ts' || p.startsWith('lab/') || p === 'stream.ts') return 3; // the class hosts the lab and the streams
+  // the class hosts the lab, the streams and the model plans (spec, recipes, plan: no file access)
+  if (p === 'weightinit.ts' || p.startsWith('lab/') || p === 'stream.ts' || ['model/plan.ts', 'model/recipes.ts', 'model/spec.ts'].includes(p)) return 3;
   if (p === 'index.ts' || p === 'surface.ts' || p.startsWith('wasm/')) return 4;
   return 5; // model, io, adapters, viz, cli, demo
 }

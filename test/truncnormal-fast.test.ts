@@ -12,6 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { engineOf } from '../src/engine/engine.js';
 import { FAST_MASS } from '../src/init/truncated.js';
+import type { Tensor } from '../src/tensor.js';
 import type { WeightInit } from '../src/weightinit.js';
 import { wi as shared } from './helpers/load.js';
 import { kolmogorovQ, phi, phiUpper } from './helpers/stats.js';
@@ -421,8 +422,8 @@ describe('truncatedNormal fast path: bounds, far tails, chunks, ranges, dtypes',
       [1023, 1025],
       [5, 4101],
       [123_457, size],
-    ]) {
-      const part = w.truncatedNormal([size], { ...opts, range: [s, e] }).toArray();
+    ] as const) {
+      const part = (w.truncatedNormal([size], { ...opts, range: [s, e] }) as Tensor<Float32Array>).toArray();
       expect(firstDiff(part, one.subarray(s, e)), `range [${s}, ${e})`).toBe(-1);
     }
     const wide = w.truncatedNormal([size], { ...opts, dtype: 'float64' }).toArray();
