@@ -127,3 +127,50 @@ describe('worker pool', () => {
     expect(r.stdout.trim()).toBe(`3 ${N}`);
   });
 });
+
+describe('worker pool in Deno and Bun', () => {
+  const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+  const script = (close: boolean): string => `
+    import { load } from ${JSON.stringify(dist)};
+    const a = await load({ seed: 1 });
+    const b = await load({ seed: 1, workers: 1 });
+    const x = a.normal([${N}], { seed: 3 }).toArray(), y = b.normal([${N}], { seed: 3 }).toArray();
+    let same = x.length === y.length;
+    for (let i = 0; same && i < x.length; i++) if (x[i] !== y[i]) same = false;
+    console.log(JSON.stringify({ threads: b.threads, same }));
+    ${close ? 'b.close();' : ''}
+  `;
+  const bin = (name: string): string => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
+
+  it('Deno runs a pool (module workers from a Blob URL), same bits; close() lets the process exit', () => {
+    const r = spawnSync(bin('deno'), ['eval', '--ext=js', script(true)], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout.trim())).toEqual({ threads: 2, same: true });
+  });
+
+  it('Bun runs a pool, same bits, and exits with the pool open', () => {
+    const r = spawnSync(bin('bun'), ['--eval', script(false)], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toEqual({ threads: 2, same: true });
+  });
+});
+
+describe('the engine under Object.prototype pollution', () => {
+  it('a polluted dtype name (Object.prototype.float32) changes nothing', async () => {
+    const twin = await load({ seed: 21 });
+    const want = bytes(twin.uniform([4096], { low: -1, high: 1, seed: 5 }));
+    const proto = Object.prototype as Record<string, unknown>;
+    for (const v of [Infinity, 1e9, 0, 'x']) {
+      proto.float32 = v;
+      proto.float16 = v;
+      try {
+        const w = await load({ seed: 21 });
+        expect(same(bytes(w.uniform([4096], { low: -1, high: 1, seed: 5 })), want), String(v)).toBe(true);
+        expect(w.uniform([8], { dtype: 'float16', seed: 1 }).size).toBe(8);
+      } finally {
+        delete proto.float32;
+        delete proto.float16;
+      }
+    }
+  });
+});

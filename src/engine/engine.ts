@@ -40,7 +40,7 @@ export const REMOTE = { u32: 0, uniform: 1, normal: 2, truncNormal: 3, truncNorm
 /** Fills smaller than this stay on the calling thread (handing parts to workers costs more than it saves below it). */
 export const PARALLEL_MIN = 1 << 17;
 /** Elements of the temporary region a parallel fill into a caller-owned `out` goes through, per round. */
-const PARALLEL_OUT_CHUNK = 1 << 22;
+const PARALLEL_OUT_CHUNK = 1 << 20;
 
 /** How produce() writes an output type: `convert` turns float32 at src into it at dst (absent for float32). */
 export interface OutputType {
@@ -74,7 +74,7 @@ function own<T extends object, K extends keyof T>(o: T, k: K): T[K] | undefined 
 }
 
 /** Largest finite value of each half dtype. */
-const HALF_MAX: Readonly<Record<string, number>> = { float16: 65504, bfloat16: 3.3895313892515355e38 };
+const HALF_MAX: Readonly<Record<string, number>> = Object.freeze(Object.assign(Object.create(null) as Record<string, number>, { float16: 65504, bfloat16: 3.3895313892515355e38 }));
 
 const engines = new WeakMap<object, Engine>();
 
@@ -200,9 +200,8 @@ export class Engine {
     const parallel = this.#parallel(kernel, type, key, n);
     if (out !== undefined) {
       const filled =
-        parallel !== undefined
-          ? this.#intoArrayParallel(parallel, type.info, clamp, start, end, out)
-          : this.#intoArray(kernel, type.info, convert, clamp, key, start, end, out);
+        (parallel !== undefined ? this.#intoArrayParallel(parallel, type.info, clamp, start, end, out) : undefined) ??
+        this.#intoArray(kernel, type.info, convert, clamp, key, start, end, out);
       if (fromSequence) this.keys.advance();
       return filled;
     }
@@ -271,10 +270,15 @@ export class Engine {
   #intoArrayParallel(
     fill: (dst: number, s: number, e: number) => void, info: DTypeInfo, clamp: ((ptr: number, count: number) => void) | undefined,
     start: number, end: number, out: TypedArray,
-  ): TypedArray {
+  ): TypedArray | undefined {
     const n = end - start;
     const per = Math.min(n, PARALLEL_OUT_CHUNK);
-    const region = this.heap.alloc(per * info.bytes, 'a parallel fill of out (its temporary region)');
+    let region: number;
+    try {
+      region = this.heap.alloc(per * info.bytes, 'a parallel fill of out (its temporary region)');
+    } catch {
+      return undefined; // no room for the temporary region: the caller fills out on this thread
+    }
     const Kind = arrayOfKind(typedArrayTag(out)!);
     const memory = this.core.memory;
     const inOwnMemory = bufferOf.call(out) === memory.buffer;
@@ -386,7 +390,7 @@ function halfOfOrder(k: number): number {
   return k >= 0x8000 ? k - 0x8000 : 0x8000 | (0x8000 - k);
 }
 
-const HALF_INF: Readonly<Record<string, number>> = { float16: 0x7c00, bfloat16: 0x7f80 };
+const HALF_INF: Readonly<Record<string, number>> = Object.freeze(Object.assign(Object.create(null) as Record<string, number>, { float16: 0x7c00, bfloat16: 0x7f80 }));
 
 /** The smallest finite half value >= x, as bits (undefined if none). */
 function halfBitsAtLeast(dtype: string, x: number): number | undefined {
@@ -418,7 +422,7 @@ function halfBitsAtMost(dtype: string, x: number, open: boolean): number | undef
   return halfOfOrder(lo);
 }
 
-/** |x| rounded to the half dtype's nearest value (Infinity past its range), for the range check. */
+/** |x| rounded up to a half value (Infinity where round-to-nearest would overflow), for the range check. */
 function halfRound(dtype: string, x: number): number {
   const a = Math.abs(x);
   const below = halfBitsAtMost(dtype, a, false);

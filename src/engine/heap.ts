@@ -109,14 +109,18 @@ export class Heap {
           'Free tensors you no longer need.',
       );
     }
+    let grew: boolean;
     try {
-      this.#ensure(end);
+      grew = this.#ensure(end);
     } catch (err) {
       if (ptr !== this.#top) this.#addFree(ptr, this.#top - ptr);
       throw new RangeError(`${prefix(what)}needs wasm memory grown to ${end} bytes, and the runtime refused (${String(err)}). Free tensors you no longer need.`);
     }
     this.#top = end;
-    return this.#hand(ptr, size);
+    const handed = this.#hand(ptr, size);
+    // after the region is handed out and the top moved: freeing quarantined regions may lower the top
+    if (grew) this.#drainQuarantine();
+    return handed;
   }
 
   free(ptr: number): void {
@@ -139,10 +143,10 @@ export class Heap {
     if (!this.resizable) this.#quarantine.push(ptr);
   }
 
-  /** Makes sure memory is at least `end` bytes, growing by at least half its size. */
-  #ensure(end: number): void {
+  /** Makes sure memory is at least `end` bytes, growing by at least half its size; true if it grew. */
+  #ensure(end: number): boolean {
     const have = this.memory.buffer.byteLength;
-    if (end <= have) return;
+    if (end <= have) return false;
     const need = Math.ceil((end - have) / PAGE);
     const havePages = have / PAGE;
     const want = Math.min(Math.max(need, Math.ceil(havePages / 2)), MAX_BYTES / PAGE - havePages);
@@ -153,12 +157,15 @@ export class Heap {
       this.memory.grow(need); // the runtime may cap memory below 4 GiB: take only what is needed
     }
     this.#grows++;
-    if (!this.resizable && this.#quarantine.length > 0) {
-      // every view over the old buffer is now detached: quarantined regions can be reused
-      const q = this.#quarantine;
-      this.#quarantine = [];
-      for (const p of q) this.free(p);
-    }
+    return true;
+  }
+
+  /** After a growth: every view over the old buffer is detached, so quarantined regions can be reused. */
+  #drainQuarantine(): void {
+    if (this.resizable || this.#quarantine.length === 0) return;
+    const q = this.#quarantine;
+    this.#quarantine = [];
+    for (const p of q) this.free(p);
   }
 
   #hand(ptr: number, size: number): number {

@@ -24,6 +24,8 @@ export interface Part {
 }
 
 const STATE = 0;
+/** Set when the caller gave up on a worker: it stops before its next piece of work. */
+const CANCEL = 5;
 const CONTROL_BYTES = 1280;
 
 interface Handle {
@@ -74,7 +76,8 @@ async function spawner(): Promise<Spawn | undefined> {
   if (typeof g.Worker !== 'function' || typeof g.Blob !== 'function' || typeof g.URL?.createObjectURL !== 'function') return undefined;
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
   return (onMessage, onError) => {
-    const w = new Worker(url) as Worker & { unref?: () => void };
+    // a module worker: Deno supports no other kind, and the source is valid as a module
+    const w = new Worker(url, { type: 'module' }) as Worker & { unref?: () => void };
     w.onmessage = (ev) => onMessage(ev.data);
     w.onerror = (ev) => onError(ev);
     return { post: (m) => w.postMessage(m), terminate: () => w.terminate(), unref: () => w.unref?.() };
@@ -95,8 +98,12 @@ export class Pool {
     const spawn = await spawner();
     if (spawn === undefined) return undefined;
     const handles: Handle[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await Promise.all(
+      const timeout = new Promise<never>((_, fail) => {
+        timer = setTimeout(() => fail(new Error('weightinit: fill workers did not start within 30 s')), 30_000);
+      });
+      await Promise.race([timeout, Promise.all(
         Array.from({ length: n }, (_, i) => {
           const sab = new SharedArrayBuffer(CONTROL_BYTES);
           return new Promise<void>((ready, fail) => {
@@ -112,10 +119,12 @@ export class Pool {
             w.post({ module, memory, control: sab, scratch: scratch[i] });
           });
         }),
-      );
+      )]);
     } catch (err) {
       for (const h of handles) h.terminate();
       throw err;
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
     }
     return new Pool(handles);
   }
@@ -156,7 +165,7 @@ export class Pool {
       f[2] = p.count;
       f[3] = key.lo;
       f[4] = key.hi;
-      for (let j = 0; j < 6; j++) f[5 + j] = kernel.params[j] ?? 0;
+      for (let j = 0; j < 6; j++) f[5 + j] = j < kernel.params.length ? kernel.params[j]! : 0;
       Atomics.store(h.control, STATE, 1);
       Atomics.notify(h.control, STATE);
     });
@@ -176,6 +185,8 @@ export class Pool {
           if (now === seen) {
             // no progress for stallMs: the worker is gone (or wedged); make its part here
             h.alive = false;
+            // tell it to stop between pieces should it only be stalled (it checks this flag before each one)
+            Atomics.store(h.control, CANCEL, 1);
             h.terminate();
             redo(parts[i]!);
             break;

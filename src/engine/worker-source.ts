@@ -7,6 +7,7 @@
 //   I[0] state: 0 idle, 1 task, 2 done, 3 error, 4 exit      I[1] kernel id   I[2] convert id
 //   F[0] dst  F[1] start  F[2] count  F[3] keyLo  F[4] keyHi  F[5..10] params
 //   I[4] progress: bumped after every piece of work, so a caller can tell a slow worker from a dead one
+//   I[5] cancel: set by a caller that gave up on this worker; it stops before its next piece
 //   bytes 256..: the error message (UTF-8), I[3] its length
 export const WORKER_SOURCE = String.raw`
 'use strict';
@@ -37,10 +38,13 @@ function start(msg, post) {
   const F = new Float64Array(control, 64, 16);
   const text = new Uint8Array(control, 256);
   for (;;) {
-    Atomics.wait(I, 0, 0);
     const state = Atomics.load(I, 0);
-    if (state === 4) return;
-    if (state !== 1) continue;
+    if (state === 4 || I[5] === 1) return;
+    // idle (0) or finished (2, 3) until the caller resets it: sleep on the value seen, never spin
+    if (state !== 1) {
+      Atomics.wait(I, 0, state);
+      continue;
+    }
     try {
       const k = kernels[I[1]];
       const conv = converts[I[2]];
@@ -48,12 +52,14 @@ function start(msg, post) {
       const P = [F[5], F[6], F[7], F[8], F[9], F[10]];
       if (conv === null) {
         for (let s = 0; s < count; s += 1 << 20) {
+          if (Atomics.load(I, 5) === 1) return; // the caller gave up on this worker
           k(e, dst + s * 4, first + s, Math.min(1 << 20, count - s), kl, kh, P);
           Atomics.add(I, 4, 1);
         }
       } else {
         const b = convertBytes[I[2]];
         for (let s = 0; s < count; s += CHUNK) {
+          if (Atomics.load(I, 5) === 1) return; // the caller gave up on this worker
           const c = Math.min(CHUNK, count - s);
           k(e, chunkBase, first + s, c, kl, kh, P);
           e[conv](chunkBase, dst + s * b, c);

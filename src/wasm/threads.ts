@@ -24,7 +24,12 @@ export async function startShared(module: WebAssembly.Module, n: number, makeEng
   const engine = makeEngine(bindCore(instance.exports));
   const perWorker = engine.core.threadScratchBytes() + 65536 * 4;
   const scratch = Array.from({ length: n }, () => engine.heap.alloc(perWorker, "a worker's scratch"));
-  const pool = await Pool.start(n, module, memory, scratch);
+  let pool: Pool | undefined;
+  try {
+    pool = await Pool.start(n, module, memory, scratch);
+  } catch {
+    pool = undefined; // workers could not start: this instance runs on the calling thread
+  }
   if (pool === undefined) for (const p of scratch) engine.heap.free(p);
   engine.pool = pool;
   return engine;
