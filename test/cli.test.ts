@@ -13,34 +13,15 @@ import { initModel } from '../src/model/plan.js';
 import { gpt2, lstm } from '../src/model/presets.js';
 
 const run = promisify(execFile);
-// A private build of the current src/ (dist/ is shared with concurrent builds, and may be stale),
-// made once per vitest run (keyed by the parent process, which both CLI test files share):
-// .tmp/cli-test-<pid>/dist, with package.json beside it (ESM, and the version the metadata records).
+// The built command: `npm test` builds dist/ before vitest runs.
 const ROOT = join(import.meta.dirname, '..');
-const BUILD = join(ROOT, '.tmp', `cli-test-${process.ppid}`);
-const MAIN = join(BUILD, 'dist', 'cli', 'main.js');
+const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'wi-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-beforeAll(async () => {
-  const done = join(BUILD, 'built');
-  let mine = false;
-  try {
-    mkdirSync(BUILD, { recursive: false });
-    mine = true;
-  } catch {
-    // another CLI test file of this run is building it
-  }
-  if (mine) {
-    copyFileSync(join(ROOT, 'package.json'), join(BUILD, 'package.json'));
-    // type errors elsewhere in src/ do not stop the emit; a missing main.js does
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(BUILD, 'dist')], { cwd: ROOT }).catch(() => undefined);
-    writeFileSync(done, '');
-  } else {
-    for (let t = 0; t < 1200 && !existsSync(done); t++) await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} was not built (npx tsc -p tsconfig.build.json --outDir ...)`);
-}, 150_000);
+beforeAll(() => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does) before these tests`);
+});
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
