@@ -1,55 +1,9 @@
 // trainProbe(): gradient descent on one linear layer lands on the least-squares solution of the
 // normal equations (float64, in the test); on a 20-layer ReLU net He trains where N(0, 0.01)
 // cannot move; bad arguments.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { load } from '../src/index.js';
-import { trainProbe, type LabBackend, type LabExports, type TrainProbeOptions, type TrainProbeResult } from '../src/lab/index.js';
-
-// ---------------------------------------------------------------------------------------------
-// A backend over a bare core.wasm instance (the same as in lab-propagate.test.ts)
-
-interface TestBackend extends LabBackend {
-  live(): number;
-  allocs(): number;
-}
-
-async function makeBackend(): Promise<TestBackend> {
-  const bytes = readFileSync(new URL('../build/core.wasm', import.meta.url));
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort() { throw new Error('abort'); } } });
-  const ex = inst.exports as unknown as LabExports & { memory: WebAssembly.Memory; heapBase(): number };
-  const base = (ex.heapBase() + 63) & ~63;
-  let top = base;
-  let count = 0;
-  const live = new Set<number>();
-  const wi = await load({ seed: 1 });
-  const methods = wi as unknown as Record<string, (shape: number[], opts: Record<string, unknown>) => unknown>;
-  return {
-    memory: ex.memory,
-    exports: ex,
-    alloc(n) {
-      const p = top;
-      top = (top + n + 63) & ~63;
-      const need = top - ex.memory.buffer.byteLength;
-      if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
-      live.add(p);
-      count++;
-      return p;
-    },
-    free(p) {
-      if (!live.delete(p)) throw new Error(`free of ${p}: not allocated`);
-      if (live.size === 0) top = base;
-    },
-    init(name, shape, opts, out) {
-      methods[name]!.call(wi, shape, { ...opts, out });
-    },
-    normal(count, seed, out) {
-      wi.normal([count], { seed, out });
-    },
-    live: () => live.size,
-    allocs: () => count,
-  };
-}
+import { makeBackend } from './helpers/lab-backend.js';
+import { trainProbe, type LabBackend, type TrainProbeOptions, type TrainProbeResult } from '../src/lab/index.js';
 
 const backend = makeBackend();
 const u = 2 ** -24;
