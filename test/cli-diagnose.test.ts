@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run as diagnose } from '../src/cli/diagnose.js';
 import { FIGURE, run as hist } from '../src/cli/hist.js';
-import { checkXml, readPng } from '../src/viz/check.js';
+import { checkXml, readPng } from './helpers/viz-check.js';
 
 const TMP = join('.tmp', 'cli-diagnose');
 mkdirSync(TMP, { recursive: true });

@@ -2,7 +2,7 @@
 // lines and ridges for given data, nice tick values, escaped text; PNG: size from the IHDR chunk
 // and pixels that are not all background (decoded with node:zlib).
 import { describe, expect, it } from 'vitest';
-import { checkXml, readPng } from '../src/viz/check.js';
+import { checkXml, readPng } from './helpers/viz-check.js';
 import { svgToPng } from '../src/viz/png.js';
 import { escapeXml, gridSvg, histogramSvg, linePlotSvg, logTicks, niceTicks, ridgelineSvg, svgSize } from '../src/viz/svg.js';
 import { bar, sparkline, table } from '../src/viz/terminal.js';
