@@ -55,3 +55,24 @@ export function arrayOfKind(kind: string): { new (buffer: ArrayBufferLike, byteO
     default: throw new Error(`weightinit: internal error, no array kind ${kind}`);
   }
 }
+
+// Decoding half bit patterns to numbers (for checks, statistics and framework hand-off).
+
+/** The value of an IEEE half-precision bit pattern. */
+export function halfToNumber(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * f * 2 ** -24;
+  if (e === 31) return f === 0 ? s * Infinity : NaN;
+  return s * (1 + f / 1024) * 2 ** (e - 15);
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** The value of a bfloat16 bit pattern (the top 16 bits of a float32). */
+export function bfloat16ToNumber(h: number): number {
+  u32[0] = (h & 0xffff) << 16;
+  return f32[0]!;
+}

@@ -1,6 +1,6 @@
 // Fan computation: how many inputs feed one output unit (fan_in) and how many outputs one input
 // feeds (fan_out), for the weight layouts of PyTorch, TensorFlow/Keras and JAX.
-import { choice, readOptions, readShape, show, showList } from './init/options.js';
+import { choice, readOptions, readShape, show, showList, sizeOf } from './init/options.js';
 
 /**
  * Where the input and output axes of a weight tensor are.
@@ -42,12 +42,6 @@ export function readLayout(fn: string, v: unknown, dflt: Layout = 'torch'): Layo
   }
 }
 
-function prod(a: readonly number[]): number {
-  let n = 1;
-  for (const d of a) n *= d;
-  return n;
-}
-
 function axes(fn: string, name: string, v: unknown, rank: number, dflt: readonly number[]): number[] {
   if (v === undefined) return dflt.slice();
   const list = typeof v === 'number' ? [v] : Array.isArray(v) ? (v as unknown[]) : undefined;
@@ -83,8 +77,8 @@ export function fansOf(fn: string, shape: readonly number[], o: Readonly<Record<
     if (new Set(all).size !== all.length) {
       throw new RangeError(`${fn}: inAxis, outAxis and batchAxis must name distinct axes, got inAxis ${show(o.inAxis ?? -2)}, outAxis ${show(o.outAxis ?? -1)}, batchAxis ${show(o.batchAxis ?? [])}`);
     }
-    const pick = (list: number[]) => prod(list.map((i) => shape[i]!));
-    const rf = prod(shape.filter((_, i) => !all.includes(i)));
+    const pick = (list: number[]) => sizeOf(list.map((i) => shape[i]!));
+    const rf = sizeOf(shape.filter((_, i) => !all.includes(i)));
     return { fanIn: pick(ia) * rf, fanOut: pick(oa) * rf, receptiveField: rf };
   }
   const layout = readLayout(fn, o.layout, dflt);
@@ -92,7 +86,7 @@ export function fansOf(fn: string, shape: readonly number[], o: Readonly<Record<
     // Keras compute_fans: a scalar counts as 1 x 1, a vector of n as n in, n out
     if (rank === 0) return { fanIn: 1, fanOut: 1, receptiveField: 1 };
     if (rank === 1) return { fanIn: shape[0]!, fanOut: shape[0]!, receptiveField: 1 };
-    const rf = prod(shape.slice(0, rank - 2));
+    const rf = sizeOf(shape.slice(0, rank - 2));
     return { fanIn: shape[rank - 2]! * rf, fanOut: shape[rank - 1]! * rf, receptiveField: rf };
   }
   if (rank < 2) {
@@ -101,7 +95,7 @@ export function fansOf(fn: string, shape: readonly number[], o: Readonly<Record<
         '(use layout: "tf" for the Keras convention, where a 1-D shape of n has fan_in = fan_out = n)',
     );
   }
-  const rf = prod(shape.slice(2));
+  const rf = sizeOf(shape.slice(2));
   return { fanIn: shape[1]! * rf, fanOut: shape[0]! * rf, receptiveField: rf };
 }
 

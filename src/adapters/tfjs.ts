@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { parseSeed } from '../engine/keys.js';
 import { computeFans } from '../fans.js';
-import { readShape, show, showList } from '../init/options.js';
+import { isPlainObject, readShape, show, showList } from '../init/options.js';
+import { halfToNumber } from '../dtype.js';
 import { typedArrayLength, typedArrayTag } from '../init/show.js';
 import { planModel, type PlanEntry } from '../model/plan.js';
 import type { Recipe, Rule } from '../model/recipes.js';
@@ -74,16 +75,10 @@ function snake(s: string): string {
   return s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-function plainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const p = Object.getPrototypeOf(v) as unknown;
-  return p === null || p === Object.prototype;
-}
-
 /** Options from a user or a config, normalized and checked for what a tfjs initializer can take. */
 function readInitOptions(fn: string, name: string, options: unknown): Record<string, unknown> {
   if (options === undefined || options === null) return {};
-  if (!plainObject(options)) throw new TypeError(`${fn}: options must be a plain object, got ${show(options)}`);
+  if (!isPlainObject(options)) throw new TypeError(`${fn}: options must be a plain object, got ${show(options)}`);
   const o: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) {
     if (v === undefined || v === null) continue;
@@ -120,7 +115,7 @@ export class WeightInitInitializer extends InitializerBase {
   constructor(config: { name: string; options?: Record<string, unknown> }, wi?: WeightInit) {
     super();
     const fn = 'weightinit/tfjs initializer';
-    if (!plainObject(config)) throw new TypeError(`${fn}: config must be { name, options }, got ${show(config)}`);
+    if (!isPlainObject(config)) throw new TypeError(`${fn}: config must be { name, options }, got ${show(config)}`);
     const name = config.name;
     if (typeof name !== 'string' || !(TFJS_INITIALIZERS as readonly string[]).includes(name)) {
       throw new RangeError(`${fn}: unknown initializer ${show(name)}; one of ${TFJS_INITIALIZERS.join(', ')}`);
@@ -193,15 +188,6 @@ export function initializer(wi: WeightInit, name: TfjsInitializerName, options?:
   return init;
 }
 
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m === 0 ? s * Infinity : NaN;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
-
 /**
  * A float32 tf.Tensor over an owned copy of a weightinit Tensor (any dtype: float64 rounded,
  * float16/bfloat16 widened) or a Float32Array/Float64Array/Float16Array. The source is not
@@ -220,7 +206,7 @@ export function toTfTensor(src: Tensor<TypedArray> | TypedArray, shape?: readonl
       const u = new Uint32Array(data.buffer);
       for (let i = 0; i < data.length; i++) u[i] = (v as Uint16Array)[i]! << 16;
     } else if (src.dtype === 'float16' && typedArrayTag(v) === 'Uint16Array') {
-      for (let i = 0; i < data.length; i++) data[i] = halfToFloat((v as Uint16Array)[i]!);
+      for (let i = 0; i < data.length; i++) data[i] = halfToNumber((v as Uint16Array)[i]!);
     } else if (src.dtype === 'uint32') {
       throw new TypeError(`${fn}: a uint32 tensor holds raw generator words, not weights`);
     } else data.set(v as Float32Array);
@@ -473,7 +459,7 @@ export function initModel(wi: WeightInit, model: tfl.LayersModel, opts: InitMode
   if (model === null || typeof model !== 'object' || !Array.isArray((model as { layers?: unknown }).layers)) {
     throw new TypeError(`${fn}: expected a tf.LayersModel (tf.sequential(...) or tf.model(...)), got ${show(model)}`);
   }
-  if (!plainObject(opts as unknown)) throw new TypeError(`${fn}: options must be a plain object, got ${show(opts)}`);
+  if (!isPlainObject(opts as unknown)) throw new TypeError(`${fn}: options must be a plain object, got ${show(opts)}`);
   for (const k of Object.keys(opts)) {
     if (!['seed', 'recipe', 'rules', 'unitForgetBias', 'model'].includes(k)) {
       throw new TypeError(`${fn}: unknown option ${JSON.stringify(k)}; valid options are "seed", "recipe", "rules", "unitForgetBias", "model"`);

@@ -1,6 +1,7 @@
 // The per-tensor summary of a write: statistics of the values actually written, accumulated
 // chunk by chunk in the TensorSource.write hook (no tensor is ever held whole), and the
 // plain-text table the CLI and the demo print.
+import { bfloat16ToNumber, halfToNumber } from '../dtype.js';
 import { DEFAULT_CHUNK_BYTES, type TensorOut, type TensorSource, type WriteDType } from '../io/common.js';
 import type { Plan, PlanEntry } from '../model/plan.js';
 import { packageVersion, planSources } from '../model/write.js';
@@ -146,9 +147,8 @@ let F16: Float32Array | undefined;
 /** The float value of every bfloat16 bit pattern (a 256 KiB table, built once). */
 export function bf16Table(): Float32Array {
   if (BF16 === undefined) {
-    const u = new Uint32Array(65536);
-    for (let b = 0; b < 65536; b++) u[b] = b << 16;
-    BF16 = new Float32Array(u.buffer);
+    BF16 = new Float32Array(65536);
+    for (let b = 0; b < 65536; b++) BF16[b] = bfloat16ToNumber(b);
   }
   return BF16;
 }
@@ -157,12 +157,7 @@ export function bf16Table(): Float32Array {
 export function f16Table(): Float32Array {
   if (F16 === undefined) {
     F16 = new Float32Array(65536);
-    for (let b = 0; b < 65536; b++) {
-      const sign = b & 0x8000 ? -1 : 1;
-      const e = (b >>> 10) & 0x1f;
-      const m = b & 0x3ff;
-      F16[b] = e === 0 ? sign * m * 2 ** -24 : e === 31 ? (m === 0 ? sign * Infinity : NaN) : sign * (1 + m / 1024) * 2 ** (e - 15);
-    }
+    for (let b = 0; b < 65536; b++) F16[b] = halfToNumber(b);
   }
   return F16;
 }

@@ -2,7 +2,7 @@
 // produce(), the one path every filler takes. Internal: never exported from the package;
 // the public class reaches it through a private field, the library's own higher layers
 // (model, adapters, lab) through engineOf().
-import { arrayOfKind, DTYPE_INFO, DTYPES, FLOAT32, type DType } from '../dtype.js';
+import { arrayOfKind, bfloat16ToNumber, DTYPE_INFO, DTYPES, FLOAT32, halfToNumber, type DType } from '../dtype.js';
 import { choice, readOut, readRange, showList, sizeOf, type Opts } from '../init/options.js';
 import { typedArrayLength, typedArrayTag } from '../init/show.js';
 import { Tensor, type DTypeInfo, type TypedArray } from '../tensor.js';
@@ -365,19 +365,9 @@ export class Engine {
 
 // float16 / bfloat16 bit patterns: rounding, neighbours and an order-preserving key.
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
 /** The value of a half bit pattern. */
 function halfValue(dtype: string, b: number): number {
-  if (dtype === 'bfloat16') {
-    u32[0] = b << 16;
-    return f32[0]!;
-  }
-  const e = (b >> 10) & 0x1f;
-  const m = b & 0x3ff;
-  const v = e === 0 ? m * 2 ** -24 : e === 31 ? (m === 0 ? Infinity : NaN) : (1 + m / 1024) * 2 ** (e - 15);
-  return b & 0x8000 ? -v : v;
+  return dtype === 'bfloat16' ? bfloat16ToNumber(b) : halfToNumber(b);
 }
 
 /** Monotonic integer key of a (non-NaN) half bit pattern: −0 and +0 share one. */

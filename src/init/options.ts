@@ -31,7 +31,9 @@ function isObjectPrototype(proto: object): boolean {
   return p !== undefined && 'value' in p && p.value === proto && Object.getOwnPropertyDescriptor(ctor, 'name')?.value === 'Object';
 }
 
-function isPlainObject(v: object): boolean {
+/** A plain object: `{ ... }` of any realm, or a null-prototype object (never a class instance, Map, Date, ...). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   if (Object.prototype.toString.call(v) !== '[object Object]') return false;
   const proto = Object.getPrototypeOf(v) as object | null;
   return proto === null || isObjectPrototype(proto);

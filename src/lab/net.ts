@@ -4,6 +4,7 @@
 //   h_l = g_l ⊙ d_l              (g_l = ∂ℓ/∂a_l per example, h_l = ∂ℓ/∂z_l)
 //   ∂L/∂W_l = (1/B)·h_lᵀ·a_{l−1},   ∂L/∂b_l = (1/B)·Σ_rows h_l,   g_{l−1} = h_l·W_l
 // with L = (1/B)·Σ_i ℓ_i the batch mean of per-example losses.
+import { mix64 } from '../engine/keys.js';
 import { ACTIVATION_CODES, type Activation, type LabBackend } from './backend.js';
 import { autoRange, fractionBelow, fractionOutside, fractionZero, histogram, moments, summarize, type Histogram, type Moments, type Summary } from './stats.js';
 
@@ -12,13 +13,6 @@ import { autoRange, fractionBelow, fractionOutside, fractionZero, histogram, mom
 
 const M64 = (1n << 64n) - 1n;
 const GAMMA = 0x9e3779b97f4a7c15n;
-
-/** splitmix64's output function (Steele, Lea & Flood 2014). */
-function mix64(z: bigint): bigint {
-  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M64;
-  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M64;
-  return z ^ (z >> 31n);
-}
 
 export const STREAM = Object.freeze({ input: 1, weight: 2, outputGradient: 3, teacher: 4, data: 5, noise: 6 });
 

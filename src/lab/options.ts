@@ -1,6 +1,7 @@
 // Reading and checking the lab's options. Everything is validated here, before anything is
 // allocated: a bad value is a TypeError (wrong type) or RangeError (right type, bad value)
 // whose message names the function, the option, the value and what is allowed.
+import { isPlainObject } from '../init/options.js';
 import { ACTIVATION_CODES, ACTIVATIONS, INITIALIZERS, type Activation, type InitializerName, type LabBackend } from './backend.js';
 
 /** An initializer: its name, or its name and options (the library's options for that method, without `seed` / `out`). */
@@ -115,11 +116,6 @@ export function show(v: unknown): string {
 
 const list = (xs: readonly string[]): string => xs.map((x) => JSON.stringify(x)).join(', ');
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as object | null;
-  return proto === null || Object.getPrototypeOf(proto) === null;
-}
 
 /** A null-prototype copy of the own enumerable data properties; unknown keys are errors; undefined counts as absent. */
 export function readOptions(fn: string, what: string, v: unknown, allowed: readonly string[]): Record<string, unknown> {

@@ -1,24 +1,9 @@
 // Tensor values as plain numbers whatever the dtype (float16 and bfloat16 may come as uint16 bit
 // patterns), and their summary: what the histogram plots and the CLI prints.
 
-/** The value of an IEEE half-precision bit pattern. */
-export function halfToNumber(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f === 0 ? s * Infinity : NaN;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
-}
+import { bfloat16ToNumber, halfToNumber } from '../dtype.js';
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** The value of a bfloat16 bit pattern (the top 16 bits of a float32). */
-export function bfloat16ToNumber(h: number): number {
-  u32[0] = (h & 0xffff) << 16;
-  return f32[0]!;
-}
+export { bfloat16ToNumber, halfToNumber };
 
 /** The values of a tensor's data as float64: float16 Uint16Array bit patterns and bfloat16 patterns decoded. */
 export function toNumbers(data: ArrayLike<number>, dtype: string): Float64Array {
