@@ -142,9 +142,18 @@ describe('worker pool in Deno and Bun', () => {
   `;
   const bin = (name: string): string => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
 
-  it('Deno runs a pool (module workers from a Blob URL), same bits; close() lets the process exit', () => {
+  it('Deno runs a pool (node:worker_threads), same bits, and exits with the pool open', () => {
+    const r = spawnSync(bin('deno'), ['eval', '--ext=js', script(false)], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stderr).toBe('');
+    expect(r.signal).toBe(null); // not killed by the timeout: the open pool did not keep Deno alive
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toEqual({ threads: 2, same: true });
+  });
+
+  it('Deno: close() ends the pool and the process exits', () => {
     const r = spawnSync(bin('deno'), ['eval', '--ext=js', script(true)], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
     expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout.trim())).toEqual({ threads: 2, same: true });
   });
 

@@ -4,8 +4,8 @@
 // Atomics.wait (so the API stays synchronous). Values do not depend on how a fill is split:
 // every 1024-element block is a pure function of (key, block) (docs/stream.md).
 //
-// Where it runs: Node (worker_threads), Deno and Bun (Web Workers from a Blob URL), and inside
-// Web Workers of a cross-origin-isolated page. A browser page's main thread may not block
+// Where it runs: Node and Deno (node:worker_threads, which can be unreferenced), Bun (Web Workers
+// from a Blob URL, which Bun can unreference too), and inside Web Workers of a cross-origin-isolated page. A browser page's main thread may not block
 // (Atomics.wait throws there), and workerd has no workers: there the pool is not created and
 // fills run on the calling thread.
 import { WORKER_SOURCE } from './worker-source.js';
@@ -57,9 +57,10 @@ async function spawner(): Promise<Spawn | undefined> {
     Blob?: unknown;
     URL?: { createObjectURL?: unknown };
   };
-  const versions = g.process?.versions;
-  const isNode = versions?.node !== undefined && versions.bun === undefined && typeof (globalThis as { Deno?: unknown }).Deno === 'undefined';
-  if (isNode) {
+  // Node and Deno: worker_threads. Deno's Web Workers cannot be unreferenced, its worker_threads can.
+  // Bun keeps its Web Workers (unref() exists there too).
+  const isNodeLike = g.process?.versions?.bun === undefined && typeof g.process?.getBuiltinModule === 'function';
+  if (isNodeLike) {
     // process.getBuiltinModule (Node >= 20.16): no import statement, so bundlers for other platforms see nothing to resolve
     const wt = g.process?.getBuiltinModule?.('node:worker_threads') as
       | { Worker: new (code: string, o: { eval: true; execArgv: string[] }) => { on(ev: string, f: (x: unknown) => void): void; postMessage(m: unknown): void; terminate(): Promise<number>; unref(): void } }
@@ -76,7 +77,7 @@ async function spawner(): Promise<Spawn | undefined> {
   if (typeof g.Worker !== 'function' || typeof g.Blob !== 'function' || typeof g.URL?.createObjectURL !== 'function') return undefined;
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
   return (onMessage, onError) => {
-    // a module worker: Deno supports no other kind, and the source is valid as a module
+    // a module worker: the kind every runtime supports, and the source is valid as a module
     const w = new Worker(url, { type: 'module' }) as Worker & { unref?: () => void };
     w.onmessage = (ev) => onMessage(ev.data);
     w.onerror = (ev) => onError(ev);
@@ -110,7 +111,7 @@ export class Pool {
             const w = spawn(
               (m) => {
                 if (m !== 'ready') return fail(new Error(`weightinit: a fill worker failed to start: ${String(m)}`));
-                w.unref(); // started: from now on an open pool never keeps the process alive (Node, Bun)
+                w.unref(); // started: from now on an open pool never keeps the process alive (Node, Deno, Bun)
                 ready();
               },
               (e) => fail(e instanceof Error ? e : new Error(`weightinit: a fill worker failed: ${String((e as { message?: unknown }).message ?? e)}`)),
