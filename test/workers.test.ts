@@ -2,6 +2,9 @@
 // a shared memory. Thread count, part boundaries and output path never change a bit, since
 // every 1024-element block is a pure function of (key, block) (docs/stream.md).
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineOf, PARALLEL_MIN } from '../src/engine/engine.js';
@@ -142,8 +145,13 @@ describe('worker pool in Deno and Bun', () => {
   `;
   const bin = (name: string): string => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
 
-  it('Deno runs a pool (node:worker_threads), same bits, and exits with the pool open', () => {
-    const r = spawnSync(bin('deno'), ['eval', '--ext=js', script(false)], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  it('Deno runs a pool (node:worker_threads) with no permissions, same bits, and exits with the pool open', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wi-deno-'));
+    const file = join(dir, 'pool.mjs');
+    writeFileSync(file, script(false));
+    // deno run with no --allow-* flag and no prompt: starting the pool needs no permission
+    const r = spawnSync(bin('deno'), ['run', '--no-prompt', file], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    rmSync(dir, { recursive: true, force: true });
     expect(r.stderr).toBe('');
     expect(r.signal).toBe(null); // not killed by the timeout: the open pool did not keep Deno alive
     expect(r.status).toBe(0);
