@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // A tiny static server for the lab page (web/dist): 127.0.0.1 only, a free port unless --port is
 // given, and the headers that make the page cross-origin isolated (COOP same-origin, COEP
-// require-corp), so SharedArrayBuffer and threads are available to it. Prints the URL; stops on
-// Ctrl-C, SIGTERM, or after --exit-after SECONDS.
-//   node web/serve.mjs [--root DIR] [--port N] [--exit-after SECONDS]
+// require-corp; CORP same-origin on every response, which is all the page loads), so
+// SharedArrayBuffer is available to it and the library's worker runs on several threads.
+// --no-isolation leaves these three out (the page then runs weightinit on one thread). Prints the
+// URL; stops on Ctrl-C, SIGTERM, or after --exit-after SECONDS.
+//   node web/serve.mjs [--root DIR] [--port N] [--exit-after SECONDS] [--no-isolation]
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -15,14 +17,19 @@ const TYPES = {
   '.png': 'image/png', '.ico': 'image/x-icon', '.map': 'application/json', '.ttf': 'font/ttf', '.woff2': 'font/woff2',
 };
 
-/** Serves `root` on 127.0.0.1; resolves to its URL and a close() that stops it. */
-export function start({ root = fileURLToPath(new URL('./dist', import.meta.url)), port = 0, host = '127.0.0.1' } = {}) {
+/** The headers that make a page cross-origin isolated (also used by web/vite.config.ts for `vite` and `vite preview`). */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/** Serves `root` on 127.0.0.1 (cross-origin isolated unless `isolate` is false); resolves to its URL and a close() that stops it. */
+export function start({ root = fileURLToPath(new URL('./dist', import.meta.url)), port = 0, host = '127.0.0.1', isolate = true } = {}) {
   const base = resolve(root);
   const server = createServer((req, res) => {
     const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
+      ...(isolate ? ISOLATION_HEADERS : {}),
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',
     };
@@ -77,13 +84,14 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const root = opt('--root');
   const port = Number(opt('--port') ?? 0);
   const exitAfter = opt('--exit-after');
-  const s = await start({ ...(root ? { root } : {}), port });
+  const isolate = !args.includes('--no-isolation');
+  const s = await start({ ...(root ? { root } : {}), port, isolate });
   try {
     statSync(join(root ?? fileURLToPath(new URL('./dist', import.meta.url)), 'index.html'));
   } catch {
     process.stderr.write('web/dist/index.html is missing: build the page first (npm run lab does)\n');
   }
-  process.stdout.write(`weightinit lab: ${s.url}  (Ctrl-C to stop)\n`);
+  process.stdout.write(`weightinit lab: ${s.url}  (${isolate ? 'cross-origin isolated' : 'not cross-origin isolated: one thread'}; Ctrl-C to stop)\n`);
   const stop = () => s.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
