@@ -1,8 +1,10 @@
-// The lab page: three panels over one weightinit instance, imported as a user's page imports it.
-import { load } from 'weightinit';
-import type { PropagateResult, TrainProbeResult } from '../src/lab/index.js';
+// The lab page's main thread: controls and drawing only. weightinit runs in a dedicated module
+// Web Worker (web/lab-worker.ts), as a user's page would run it to get threads: there
+// `load({ workers: 'auto' })` may block on its fill workers, which a page's main thread may not.
+// Every request is asynchronous; a newer request for a panel supersedes the older one (whose
+// reply, if it still comes, is ignored); errors are shown on the page.
 import { initFigure, lossFigure, ridgeFigure, stdFigure, type Config } from '../src/viz/figures.js';
-import { binValues, summarizeValues, toNumbers } from '../src/viz/values.js';
+import type { LabReply, LabRequest, NetConfig, Panel } from './protocol.js';
 
 const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'leaky_relu', 'elu', 'selu', 'gelu', 'linear'];
 const INITS: Record<string, { name: string; options?: Record<string, unknown> }> = {
@@ -21,10 +23,16 @@ interface LabState {
   renders: { init: number; depth: number; train: number };
   /** The per-layer activation std last plotted, per configuration. */
   std: { A: number[]; B: number[] };
+  /** Every error shown on the page, in order. */
   errors: string[];
+  /** Whether a request is outstanding. */
   busy: boolean;
+  /** Threads weightinit runs on in the worker (0 until it has loaded). */
+  threads: number;
+  /** Whether the worker is cross-origin isolated (null until it has loaded). */
+  workerIsolated: boolean | null;
 }
-const state: LabState = { renders: { init: 0, depth: 0, train: 0 }, std: { A: [], B: [] }, errors: [], busy: false };
+const state: LabState = { renders: { init: 0, depth: 0, train: 0 }, std: { A: [], B: [] }, errors: [], busy: false, threads: 0, workerIsolated: null };
 (globalThis as unknown as { lab: LabState }).lab = state;
 
 const $ = <T extends HTMLElement = HTMLInputElement>(id: string): T => document.getElementById(id) as T;
@@ -35,15 +43,141 @@ const numv = (id: string, lo: number, hi: number, int = true): number => {
   return x;
 };
 
-function fail(e: unknown): void {
+// ---- errors: the current one of each source, listed under the panels
+const shown = new Map<string, string>();
+function showErrors(): void {
+  $('errors').textContent = [...shown.values()].join('\n');
+}
+function fail(source: string, e: unknown): void {
   const msg = e instanceof Error ? e.message : String(e);
   state.errors.push(msg);
-  $('errors').textContent = msg;
+  shown.set(source, msg);
+  showErrors();
+}
+function clearError(source: string): void {
+  if (shown.delete(source)) showErrors();
 }
 
-const wi = await load({ seed: 1 });
-$('isolation').textContent = globalThis.crossOriginIsolated ? 'This page is cross-origin isolated.' : '';
+// ---- the worker and its requests
+const worker = new Worker(new URL('./lab-worker.ts', import.meta.url), { type: 'module', name: 'weightinit lab' });
+/** The newest request of each panel still waiting for its reply. */
+const pending = new Map<Panel, LabRequest>();
+let nextId = 1;
+const updateBusy = (): void => {
+  state.busy = pending.size > 0;
+};
+function send(r: LabRequest): void {
+  pending.set(r.panel, r);
+  updateBusy();
+  worker.postMessage(r);
+}
+/** Builds a panel's request from the controls; a bad control is shown as an error and sends nothing. */
+function request(panel: Panel): void {
+  let r: LabRequest;
+  try {
+    r = build(panel, nextId++);
+  } catch (e) {
+    fail(panel, e);
+    return;
+  }
+  clearError(panel);
+  send(r);
+}
 
+function build(panel: Panel, id: number): LabRequest {
+  if (panel === 'init') {
+    return {
+      panel, id, fanIn: numv('fan-in', 1, 4096), fanOut: numv('fan-out', 1, 4096), layout: val('layout') as 'torch' | 'tf', dtype: val('dtype'),
+      gain: numv('gain', 0, 100, false), alpha: numv('alpha', 0, 100, false), std: numv('normal-std', 0, 100, false),
+    };
+  }
+  const configs = [config('a'), config('b')];
+  if (panel === 'depth') return { panel, id, configs, batch: numv('batch', 1, 1024), seed: numv('seed', 0, 2 ** 31) };
+  return { panel, id, configs, depth: numv('t-depth', 1, 100), width: numv('t-width', 2, 512), steps: numv('t-steps', 1, 5000), lr: numv('t-lr', 0, 10, false), seed: numv('seed', 0, 2 ** 31) };
+}
+
+function config(p: 'a' | 'b'): NetConfig {
+  const key = val(`${p}-init`);
+  const i = INITS[key]!;
+  const activation = val(`${p}-activation`);
+  return { label: `${p.toUpperCase()}: ${key}, ${activation}`, activation, init: { name: i.name, options: i.options ?? {} }, depth: numv(`${p}-depth`, 1, 200), width: numv(`${p}-width`, 2, 2048) };
+}
+
+function threadsText(m: Extract<LabReply, { type: 'ready' }>): string {
+  const where = 'weightinit runs in a Web Worker';
+  if (m.threads > 1) return `${where} on ${m.threads} threads (cross-origin isolated).`;
+  if (!m.isolated) return `${where} on 1 thread: the page is not cross-origin isolated, so there is no shared memory for more.`;
+  return `${where} on 1 thread (cross-origin isolated; ${m.cores} core${m.cores === 1 ? '' : 's'} reported).`;
+}
+
+worker.onmessage = (ev: MessageEvent<LabReply>) => {
+  const m = ev.data;
+  if (m.type === 'ready') {
+    state.threads = m.threads;
+    state.workerIsolated = m.isolated;
+    $('threads').textContent = threadsText(m);
+    return;
+  }
+  if (m.type === 'failed') {
+    $('threads').textContent = 'weightinit did not load.';
+    fail('worker', m.message);
+    return;
+  }
+  const r = pending.get(m.panel);
+  if (r === undefined || r.id !== m.id) return; // superseded
+  if (m.type === 'status') {
+    $(`${m.panel}-status`).textContent = m.text;
+    return;
+  }
+  pending.delete(m.panel);
+  updateBusy();
+  try {
+    if (m.type === 'error') {
+      $(`${m.panel}-status`).textContent = 'failed (see below)';
+      fail(m.panel, m.message);
+    } else if (m.type === 'init') drawInit(m);
+    else if (m.type === 'depth') drawDepth(m, r);
+    else drawTrain(m);
+  } catch (e) {
+    fail(m.panel, e);
+  }
+};
+// the worker's script failed to load or threw outside a request; a reply that cannot be decoded
+worker.onerror = (ev) => {
+  ev.preventDefault();
+  fail('worker', `the lab worker failed: ${ev.message || 'its script did not load'}`);
+  pending.clear();
+  updateBusy();
+};
+worker.onmessageerror = () => fail('worker', 'a reply from the lab worker could not be decoded');
+
+// ---- drawing
+function drawInit(m: Extract<LabReply, { type: 'init' }>): void {
+  const overlay = val('overlay') === 'overlay';
+  $('init-plot').innerHTML = initFigure(m.series, { overlay, title: m.title, columns: overlay ? 1 : 4 });
+  $('init-status').textContent = '';
+  state.renders.init++;
+}
+
+function drawDepth(m: Extract<LabReply, { type: 'depth' }>, r: LabRequest): void {
+  const configs: Config[] = m.results.map((x) => ({ label: x.label, result: x.result }));
+  state.std.A = configs[0]!.result.layers.map((l) => l.activation.std);
+  state.std.B = configs[1]!.result.layers.map((l) => l.activation.std);
+  $('std-plot').innerHTML = stdFigure(configs, { width: 760, height: 360 });
+  $('ridge-plots').innerHTML = [...configs.map((c, i) => ridgeFigure(c, 'activation', i, { width: 300 })), ...configs.map((c, i) => ridgeFigure(c, 'gradient', i, { width: 300 }))].join('');
+  const { batch, seed } = r as Extract<LabRequest, { panel: 'depth' }>;
+  $('depth-status').textContent = `${m.results.map((x) => `${x.label} (${x.ms.toFixed(0)} ms)`).join(' / ')}: batch ${batch}, seed ${seed}`;
+  state.renders.depth++;
+}
+
+function drawTrain(m: Extract<LabReply, { type: 'train' }>): void {
+  const configs: Config[] = m.results.map((x) => ({ label: x.label, result: undefined as never, train: x.train }));
+  $('loss-plot').innerHTML = lossFigure(configs, { width: 760, height: 340 });
+  $('train-status').textContent = m.results.map((x) => `${x.label}: final ${x.train.finalLoss.toPrecision(3)} (baseline ${x.train.baselineLoss.toPrecision(3)}, ${x.ms.toFixed(0)} ms)`).join('; ');
+  state.renders.train++;
+}
+
+// ---- controls
 for (const p of ['a', 'b']) {
   $<HTMLSelectElement>(`${p}-activation`).innerHTML = ACTIVATIONS.map((a) => `<option>${a}</option>`).join('');
   $<HTMLSelectElement>(`${p}-init`).innerHTML = Object.keys(INITS).map((k) => `<option>${k}</option>`).join('');
@@ -51,108 +185,14 @@ for (const p of ['a', 'b']) {
 $<HTMLSelectElement>('a-init').value = 'glorotNormal';
 $<HTMLSelectElement>('b-init').value = 'heNormal';
 
-// ---- panel 1
-function renderInit(): void {
-  const fanIn = numv('fan-in', 1, 4096);
-  const fanOut = numv('fan-out', 1, 4096);
-  const layout = val('layout') as 'torch' | 'tf';
-  const shape = layout === 'tf' ? [fanIn, fanOut] : [fanOut, fanIn];
-  const dtype = val('dtype');
-  const gain = numv('gain', 0, 100, false);
-  const alpha = numv('alpha', 0, 100, false);
-  const std = numv('normal-std', 0, 100, false);
-  const specs: [string, string, Record<string, unknown>][] = [
-    [`normal (std ${std})`, 'normal', { std }],
-    [`Xavier normal${gain === 1 ? '' : ` (gain ${gain})`}`, 'glorotNormal', { gain, layout }],
-    ['He normal', 'heNormal', { layout }],
-    [`He normal, leaky (α ${alpha})`, 'heNormal', { a: alpha, layout }],
-  ];
-  const methods = wi as unknown as Record<string, (s: number[], o: Record<string, unknown>) => { data: ArrayLike<number>; free(): void }>;
-  const series = specs.map(([label, name, o]) => {
-    const t = methods[name]!(shape, { ...o, seed: 7, dtype });
-    const v = toNumbers(t.data, dtype);
-    t.free();
-    return { label: `${label}: std ${summarizeValues(v).std.toPrecision(3)}`, ...binValues(v, 50) };
-  });
-  $('init-plot').innerHTML = initFigure(series, {
-    overlay: val('overlay') === 'overlay',
-    title: `shape [${shape.join(', ')}] (${layout} layout), ${dtype}`,
-    columns: val('overlay') === 'overlay' ? 1 : 4,
-  });
-  state.renders.init++;
-}
-
-// ---- panel 2
-function config(p: 'a' | 'b'): { label: string; activation: string; init: { name: string; options: Record<string, unknown> }; depth: number; width: number } {
-  const key = val(`${p}-init`);
-  const i = INITS[key]!;
-  const activation = val(`${p}-activation`);
-  return { label: `${p.toUpperCase()}: ${key}, ${activation}`, activation, init: { name: i.name, options: i.options ?? {} }, depth: numv(`${p}-depth`, 1, 200), width: numv(`${p}-width`, 2, 2048) };
-}
-
-const idle = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
-
-async function renderDepth(): Promise<void> {
-  const batch = numv('batch', 1, 1024);
-  const seed = numv('seed', 0, 2 ** 31);
-  const configs: Config[] = [];
-  for (const p of ['a', 'b'] as const) {
-    const c = config(p);
-    $('depth-status').textContent = `running ${c.label} …`;
-    await idle();
-    const t0 = performance.now();
-    const result: PropagateResult = wi.propagate({ depth: c.depth, width: c.width, activation: c.activation as never, init: c.init as never, batch, seed, bins: 40 });
-    configs.push({ label: c.label, result });
-    $('depth-status').textContent = `${c.label}: ${(performance.now() - t0).toFixed(0)} ms`;
-  }
-  state.std.A = configs[0]!.result.layers.map((l) => l.activation.std);
-  state.std.B = configs[1]!.result.layers.map((l) => l.activation.std);
-  $('std-plot').innerHTML = stdFigure(configs, { width: 760, height: 360 });
-  $('ridge-plots').innerHTML = [...configs.map((c, i) => ridgeFigure(c, 'activation', i, { width: 300 })), ...configs.map((c, i) => ridgeFigure(c, 'gradient', i, { width: 300 }))].join('');
-  $('depth-status').textContent = `${configs.map((c) => c.label).join(' / ')}: batch ${batch}, seed ${seed}`;
-  state.renders.depth++;
-}
-
-// ---- panel 3
-async function renderTrain(): Promise<void> {
-  const depth = numv('t-depth', 1, 100);
-  const width = numv('t-width', 2, 512);
-  const steps = numv('t-steps', 1, 5000);
-  const lr = numv('t-lr', 0, 10, false);
-  const seed = numv('seed', 0, 2 ** 31);
-  const configs: Config[] = [];
-  for (const p of ['a', 'b'] as const) {
-    const c = config(p);
-    $('train-status').textContent = `training ${c.label} …`;
-    await idle();
-    // depth − 1 hidden layers of `width`, 8 linear outputs, full batch of 128 (the example of docs/lab.md)
-    const widths = [width, ...new Array<number>(Math.max(0, depth - 1)).fill(width), 8];
-    const train: TrainProbeResult = wi.trainProbe({ widths, activation: c.activation as never, init: c.init as never, batch: 128, seed, task: 'teacher', steps, lr });
-    configs.push({ label: c.label, result: undefined as never, train });
-  }
-  $('loss-plot').innerHTML = lossFigure(configs, { width: 760, height: 340 });
-  $('train-status').textContent = configs.map((c) => `${c.label}: final ${c.train!.finalLoss.toPrecision(3)} (baseline ${c.train!.baselineLoss.toPrecision(3)})`).join('; ');
-  state.renders.train++;
-}
-
-// ---- wiring: one queue, so a change never runs while another render is in flight
-let queue: Promise<void> = Promise.resolve();
-function schedule(...jobs: (() => void | Promise<void>)[]): void {
-  queue = queue.then(async () => {
-    state.busy = true;
-    for (const j of jobs) {
-      try {
-        await j();
-      } catch (e) {
-        fail(e);
-      }
-    }
-    state.busy = false;
-  });
-}
-for (const id of ['fan-in', 'fan-out', 'gain', 'alpha', 'normal-std', 'dtype', 'layout', 'overlay']) $(id).addEventListener('change', () => schedule(renderInit));
+for (const id of ['fan-in', 'fan-out', 'gain', 'alpha', 'normal-std', 'dtype', 'layout', 'overlay']) $(id).addEventListener('change', () => request('init'));
 for (const id of ['a-activation', 'a-init', 'a-depth', 'a-width', 'b-activation', 'b-init', 'b-depth', 'b-width', 'batch', 'seed']) {
-  $(id).addEventListener('change', () => schedule(renderDepth, ...(id.endsWith('depth') || id.endsWith('width') || id === 'batch' ? [] : [renderTrain])));
+  $(id).addEventListener('change', () => {
+    request('depth');
+    if (!(id.endsWith('depth') || id.endsWith('width') || id === 'batch')) request('train');
+  });
 }
-for (const id of ['t-depth', 't-width', 't-steps', 't-lr']) $(id).addEventListener('change', () => schedule(renderTrain));
-schedule(renderInit, renderDepth, renderTrain);
+for (const id of ['t-depth', 't-width', 't-steps', 't-lr']) $(id).addEventListener('change', () => request('train'));
+request('init');
+request('depth');
+request('train');
