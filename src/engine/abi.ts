@@ -10,10 +10,13 @@ export interface CoreKernels {
   heapBase(): number;
   /** Raw xoshiro128++ words of elements [start, start + count). */
   fillU32(out: number, start: number, count: number, keyLo: number, keyHi: number): void;
-  /** float32 in [low, high). */
-  fillUniform(out: number, start: number, count: number, keyLo: number, keyHi: number, low: number, high: number): void;
-  /** float32 N(mean, std²) by Box-Muller. */
-  fillNormal(out: number, start: number, count: number, keyLo: number, keyHi: number, mean: number, std: number): void;
+  /**
+   * Values in [low, high): float32 (format 0), or float16 / bfloat16 bits (format 1 / 2) of the
+   * float32 value clamped into [clampLo, clampHi], rounded to nearest even.
+   */
+  fillUniform(out: number, start: number, count: number, keyLo: number, keyHi: number, low: number, high: number, format: number, clampLo: number, clampHi: number): void;
+  /** N(mean, std²) by Box-Muller: float32 (format 0), or float16 / bfloat16 bits (format 1 / 2). */
+  fillNormal(out: number, start: number, count: number, keyLo: number, keyHi: number, mean: number, std: number, format: number): void;
   /** The 1024 raw words of one block. */
   blockWords(dst: number, keyLo: number, keyHi: number, block: number): void;
   /** splitmix64 output n of the stream seeded with the key. */
@@ -26,10 +29,12 @@ export interface CoreKernels {
   /**
    * The same law for intervals with N([alpha, beta]) >= 1/2: the standard normal stream where it
    * falls inside, the inverse CDF on a word of a derived key elsewhere (docs/truncnormal.md).
+   * float32 (format 0), or float16 / bfloat16 bits (format 1 / 2) of the value clamped into [clampLo, clampHi].
    */
   fillTruncNormalFast(
     out: number, start: number, count: number, keyLo: number, keyHi: number,
     mean: number, std: number, alpha: number, beta: number, lo: number, hi: number,
+    format: number, clampLo: number, clampHi: number,
   ): void;
   /** Φ⁻¹(p) in float64 (Wichura AS 241). */
   normalQuantile(p: number): number;

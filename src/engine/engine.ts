@@ -27,12 +27,31 @@ export const COMMON = ['seed', 'name', 'out', 'range', 'dtype'] as const;
 /**
  * What a filler writes: float32 values of elements [start, start + count) at ptr. A kernel
  * with `remote` can also run in the worker pool (its id in the worker's table, its parameters).
+ * A kernel with `half` can also write float16 / bfloat16 itself: `half(format, lo, hi)` is the
+ * kernel writing the half bits (format 1 float16, 2 bfloat16: the output type's convertId) of
+ * its float32 values clamped into [lo, hi] (float32 values of half bounds; ±Infinity for none).
  */
-export type Kernel = ((ptr: number, start: number, count: number, key: Key) => void) & { readonly remote?: RemoteKernel };
+export type Kernel = ((ptr: number, start: number, count: number, key: Key) => void) & {
+  readonly remote?: RemoteKernel;
+  readonly half?: (format: number, lo: number, hi: number) => Kernel;
+};
 
 /** Attaches a worker-pool description to a kernel. */
 export function remote(k: (ptr: number, start: number, count: number, key: Key) => void, id: number, params: readonly number[]): Kernel {
   return Object.defineProperty(k, 'remote', { value: Object.freeze({ id, params: Object.freeze(params.slice()) }) }) as Kernel;
+}
+
+/**
+ * A generator kernel that writes any of float32, float16 and bfloat16 itself (its wasm export
+ * takes `format` and the clamp bounds): `call(ptr, start, count, key, format, lo, hi)`. In the
+ * worker pool its parameters are `params` then lo, hi; the worker adds the format.
+ */
+export function generator(
+  call: (ptr: number, start: number, count: number, key: Key, format: number, lo: number, hi: number) => void,
+  id: number, params: readonly number[],
+): Kernel {
+  const writing = (format: number, lo: number, hi: number): Kernel => remote((p, s, n, key) => call(p, s, n, key, format, lo, hi), id, [...params, lo, hi]);
+  return Object.defineProperty(writing(0, -Infinity, Infinity), 'half', { value: writing });
 }
 
 /** Kernel ids in the worker's table (src/engine/worker-source.ts). */
@@ -46,9 +65,16 @@ const PARALLEL_OUT_CHUNK = 1 << 20;
 export interface OutputType {
   readonly info: DTypeInfo;
   readonly convert?: (src: number, dst: number, count: number) => void;
-  /** The worker's conversion id: 0 none, 1 float16, 2 bfloat16, 3 float64. */
+  /**
+   * The worker's output id: 0 float32 as the kernel writes it, 1 float16, 2 bfloat16, 3 float64
+   * by a conversion after the kernel; 4 float16, 5 bfloat16 written by the kernel itself (format
+   * id − 3, a kernel's `half`).
+   */
   readonly convertId: number;
 }
+
+/** The worker's output id of a half type written by the kernel itself (OutputType.convertId). */
+const FUSED_OUTPUT = 3;
 
 /** A request to produce(): everything validated except the common options. */
 export interface FillRequest {
@@ -122,12 +148,12 @@ export class Engine {
 
   normalKernel(mean: number, std: number): Kernel {
     const k = this.core;
-    return remote((p, st, n, key) => k.fillNormal(p, st, n, key.lo, key.hi, mean, std), REMOTE.normal, [mean, std]);
+    return generator((p, st, n, key, format) => k.fillNormal(p, st, n, key.lo, key.hi, mean, std, format), REMOTE.normal, [mean, std]);
   }
 
   uniformKernel(low: number, high: number): Kernel {
     const k = this.core;
-    return remote((p, st, n, key) => k.fillUniform(p, st, n, key.lo, key.hi, low, high), REMOTE.uniform, [low, high]);
+    return generator((p, st, n, key, format, lo, hi) => k.fillUniform(p, st, n, key.lo, key.hi, low, high, format, lo, hi), REMOTE.uniform, [low, high]);
   }
 
   /** The worker pool, where load({ workers }) started one. */
@@ -181,20 +207,24 @@ export class Engine {
     const fn = req.fn;
     const shape = req.shape;
     const opts = req.opts;
-    const kernel = req.kernel;
     const fixedType = own(req, 'type');
-    const type = fixedType ?? this.outputType(fn, opts.dtype);
+    const asked = fixedType ?? this.outputType(fn, opts.dtype);
     const size = sizeOf(shape);
     const [start, end] = readRange(fn, opts.range, size);
     const n = end - start;
-    const out = opts.out === undefined ? undefined : (readOut(fn, opts.out, type.info.outKinds, n, typedArrayLength) as TypedArray);
+    const out = opts.out === undefined ? undefined : (readOut(fn, opts.out, asked.info.outKinds, n, typedArrayLength) as TypedArray);
     // constants draw nothing, but their seed and name are validated like everyone's
     const keyed = this.keyOf(fn, opts);
     const draws = own(req, 'draws') !== false;
     const key = draws ? keyed.key : NO_KEY;
     const fromSequence = draws && keyed.fromSequence;
+    const half = this.#halfBounds(fn, asked.info.name, own(req, 'maxAbs'), own(req, 'bounds'));
+    // a half type the kernel writes itself (clamping as it goes), or float32 converted after it
+    const writesHalf = half === undefined ? undefined : own(req.kernel, 'half');
+    const kernel = writesHalf === undefined ? req.kernel : writesHalf(asked.convertId, half!.lo, half!.hi);
+    const type: OutputType = writesHalf === undefined ? asked : { info: asked.info, convertId: asked.convertId + FUSED_OUTPUT };
     const convert = own(type, 'convert');
-    const clamp = this.#halfClamp(fn, type.info.name, own(req, 'maxAbs'), own(req, 'bounds'));
+    const clamp = writesHalf === undefined ? half?.clamp : half!.loClamp;
     // validation done: from here on the call succeeds or fails only for lack of memory
     const resultShape = opts.range === undefined ? shape : [n];
     const parallel = this.#parallel(kernel, type, key, n);
@@ -213,7 +243,8 @@ export class Engine {
         if (clamp !== undefined) clamp(ptr, n);
       } else if (convert === undefined) {
         if (own(req, 'whole') === true) kernel(ptr, start, n, key);
-        else for (let s = start; s < end; s += MAX_CALL) kernel(ptr + (s - start) * 4, s, Math.min(MAX_CALL, end - s), key);
+        else for (let s = start; s < end; s += MAX_CALL) kernel(ptr + (s - start) * type.info.bytes, s, Math.min(MAX_CALL, end - s), key);
+        clamp?.(ptr, n);
       } else {
         this.chunks(start, end, (s, c) => {
           const dst = ptr + (s - start) * type.info.bytes;
@@ -242,7 +273,7 @@ export class Engine {
     const convert = own(type, 'convert');
     const local = (dst: number, s: number, c: number): void => {
       if (convert === undefined) {
-        for (let i = 0; i < c; i += MAX_CALL) kernel(dst + i * 4, s + i, Math.min(MAX_CALL, c - i), key);
+        for (let i = 0; i < c; i += MAX_CALL) kernel(dst + i * bytes, s + i, Math.min(MAX_CALL, c - i), key);
       } else {
         this.chunks(s, s + c, (cs, cc) => {
           kernel(this.scratch, cs, cc, key);
@@ -301,10 +332,17 @@ export class Engine {
 
   /**
    * For float16 / bfloat16 output: checks that the values fit the dtype (a finite draw must not
-   * round to ±Infinity) and returns a clamp that keeps bounded draws inside their bounds after
-   * rounding (a float32 value just inside a bound can round onto or past it).
+   * round to ±Infinity) and says how bounded draws stay inside their bounds after rounding (a
+   * float32 value just inside a bound can round onto or past it): `clamp`, a pass over the half
+   * patterns (docs/stream.md, "dtypes"); or, in a kernel that writes halves itself, the float32
+   * value clamped into [lo, hi] (the half bounds' values; ±Infinity for none) before rounding.
+   * That gives the same bits, except where the lower bound is the half zero: a negative value
+   * that rounds to −0 stays −0 in `clamp`, and any other negative value becomes +0, which no
+   * float32 clamp does. There lo is −Infinity and `loClamp` (the same pass) follows the kernel.
    */
-  #halfClamp(fn: string, dtype: string, maxAbs: number | undefined, bounds: FillRequest['bounds']): ((ptr: number, count: number) => void) | undefined {
+  #halfBounds(
+    fn: string, dtype: string, maxAbs: number | undefined, bounds: FillRequest['bounds'],
+  ): { lo: number; hi: number; clamp?: (ptr: number, count: number) => void; loClamp?: (ptr: number, count: number) => void } | undefined {
     const max = HALF_MAX[dtype];
     if (max === undefined) return undefined;
     if (maxAbs !== undefined && Number.isFinite(maxAbs) && !(halfRound(dtype, maxAbs) <= max)) {
@@ -312,7 +350,7 @@ export class Engine {
         `${fn}: values reach ±${maxAbs}, beyond ${dtype}'s largest finite value ${max}; use a wider dtype (float32, ${dtype === 'float16' ? 'bfloat16, ' : ''}float64) or smaller parameters`,
       );
     }
-    if (bounds === undefined) return undefined;
+    if (bounds === undefined) return { lo: -Infinity, hi: Infinity };
     const lo = halfBitsAtLeast(dtype, bounds.lo);
     const hi = halfBitsAtMost(dtype, bounds.hi, bounds.hiOpen);
     if (lo === undefined || hi === undefined || halfOrder(lo) > halfOrder(hi)) {
@@ -322,7 +360,9 @@ export class Engine {
     const hiKey = halfOrder(hi);
     const k = this.core;
     // halfOfOrder(key) is the canonical pattern of a key (+0 for zero), as the kernel writes
-    return (ptr, count) => k.clampHalfBits(ptr, count, loKey, hiKey, halfOfOrder(loKey), halfOfOrder(hiKey));
+    const clamp = (ptr: number, count: number): void => k.clampHalfBits(ptr, count, loKey, hiKey, halfOfOrder(loKey), halfOfOrder(hiKey));
+    const loZero = loKey === halfOrder(0);
+    return { lo: loZero ? -Infinity : halfValue(dtype, lo), hi: halfValue(dtype, hi), clamp, ...(loZero ? { loClamp: clamp } : {}) };
   }
 
   /** Fills a caller-owned array (of any realm, or a view of this instance's own memory) chunk by chunk. */

@@ -166,7 +166,7 @@ export class Pool {
       f[2] = p.count;
       f[3] = key.lo;
       f[4] = key.hi;
-      for (let j = 0; j < 6; j++) f[5 + j] = j < kernel.params.length ? kernel.params[j]! : 0;
+      for (let j = 0; j < 11; j++) f[5 + j] = j < kernel.params.length ? kernel.params[j]! : 0;
       Atomics.store(h.control, STATE, 1);
       Atomics.notify(h.control, STATE);
     });

@@ -4,23 +4,27 @@
 //
 // Protocol (src/engine/pool.ts): the worker instantiates core.wasm over the shared memory,
 // points its per-thread scratch at its own region, then waits on its control block:
-//   I[0] state: 0 idle, 1 task, 2 done, 3 error, 4 exit      I[1] kernel id   I[2] convert id
-//   F[0] dst  F[1] start  F[2] count  F[3] keyLo  F[4] keyHi  F[5..10] params
+//   I[0] state: 0 idle, 1 task, 2 done, 3 error, 4 exit      I[1] kernel id   I[2] output id
+//   F[0] dst  F[1] start  F[2] count  F[3] keyLo  F[4] keyHi  F[5..15] params
 //   I[4] progress: bumped after every piece of work, so a caller can tell a slow worker from a dead one
 //   I[5] cancel: set by a caller that gave up on this worker; it stops before its next piece
 //   bytes 256..: the error message (UTF-8), I[3] its length
 export const WORKER_SOURCE = String.raw`
 'use strict';
 const CHUNK = 65536;
+// f: the format the kernel writes (0 float32; 1 float16, 2 bfloat16 for the generators that take one)
 const kernels = [
   (e, p, s, c, kl, kh, P) => e.fillU32(p, s, c, kl, kh),
-  (e, p, s, c, kl, kh, P) => e.fillUniform(p, s, c, kl, kh, P[0], P[1]),
-  (e, p, s, c, kl, kh, P) => e.fillNormal(p, s, c, kl, kh, P[0], P[1]),
+  (e, p, s, c, kl, kh, P, f) => e.fillUniform(p, s, c, kl, kh, P[0], P[1], f, P[2], P[3]),
+  (e, p, s, c, kl, kh, P, f) => e.fillNormal(p, s, c, kl, kh, P[0], P[1], f),
   (e, p, s, c, kl, kh, P) => e.fillTruncNormal(p, s, c, kl, kh, P[0], P[1], P[2], P[3], P[4], P[5]),
-  (e, p, s, c, kl, kh, P) => e.fillTruncNormalFast(p, s, c, kl, kh, P[0], P[1], P[2], P[3], P[4], P[5]),
+  (e, p, s, c, kl, kh, P, f) => e.fillTruncNormalFast(p, s, c, kl, kh, P[0], P[1], P[2], P[3], P[4], P[5], f, P[6], P[7]),
 ];
-const converts = [null, 'f32ToF16', 'f32ToBf16', 'f32ToF64'];
-const convertBytes = [4, 2, 2, 8];
+// by output id (src/engine/engine.ts OutputType.convertId): the conversion after the kernel, the
+// bytes of an output element, the format the kernel writes
+const converts = [null, 'f32ToF16', 'f32ToBf16', 'f32ToF64', null, null];
+const convertBytes = [4, 2, 2, 8, 2, 2];
+const formats = [0, 0, 0, 0, 1, 2];
 function start(msg, post) {
   const { module, memory, control, scratch } = msg;
   let e;
@@ -49,19 +53,19 @@ function start(msg, post) {
       const k = kernels[I[1]];
       const conv = converts[I[2]];
       const dst = F[0], first = F[1], count = F[2], kl = F[3], kh = F[4];
-      const P = [F[5], F[6], F[7], F[8], F[9], F[10]];
+      const P = Array.from(F.subarray(5, 16));
+      const b = convertBytes[I[2]];
       if (conv === null) {
         for (let s = 0; s < count; s += 1 << 20) {
           if (Atomics.load(I, 5) === 1) return; // the caller gave up on this worker
-          k(e, dst + s * 4, first + s, Math.min(1 << 20, count - s), kl, kh, P);
+          k(e, dst + s * b, first + s, Math.min(1 << 20, count - s), kl, kh, P, formats[I[2]]);
           Atomics.add(I, 4, 1);
         }
       } else {
-        const b = convertBytes[I[2]];
         for (let s = 0; s < count; s += CHUNK) {
           if (Atomics.load(I, 5) === 1) return; // the caller gave up on this worker
           const c = Math.min(CHUNK, count - s);
-          k(e, chunkBase, first + s, c, kl, kh, P);
+          k(e, chunkBase, first + s, c, kl, kh, P, 0);
           e[conv](chunkBase, dst + s * b, c);
           Atomics.add(I, 4, 1);
         }

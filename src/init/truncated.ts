@@ -2,7 +2,7 @@
 // inverse CDF, assembly/truncnormal.ts; for intervals holding half the mass or more, the normal
 // stream with an inverse-CDF fallback, docs/truncnormal.md), and the kernel the truncated
 // presets share.
-import { COMMON, remote, REMOTE, type Engine, type Kernel } from '../engine/engine.js';
+import { COMMON, generator, remote, REMOTE, type Engine, type Kernel } from '../engine/engine.js';
 import type { Tensor, TypedArray } from '../tensor.js';
 import type { InitOptions } from './common.js';
 import { f32, readOptions, readShape, show } from './options.js';
@@ -59,7 +59,10 @@ export function truncKernel(e: Engine, mean: number, std: number, a: number, b: 
   // N([alpha, beta]) >= 1/2: keep the normal stream's value where it falls inside, the inverse
   // CDF elsewhere (same law, several times faster); less mass: the inverse CDF for every value
   if (1 - k.normalUpperTail(-alpha) - k.normalUpperTail(beta) >= FAST_MASS) {
-    return remote((p, s, n, key) => k.fillTruncNormalFast(p, s, n, key.lo, key.hi, mean, std, alpha, beta, lo, hi), REMOTE.truncNormalFast, [mean, std, alpha, beta, lo, hi]);
+    return generator(
+      (p, s, n, key, format, clampLo, clampHi) => k.fillTruncNormalFast(p, s, n, key.lo, key.hi, mean, std, alpha, beta, lo, hi, format, clampLo, clampHi),
+      REMOTE.truncNormalFast, [mean, std, alpha, beta, lo, hi],
+    );
   }
   return remote((p, s, n, key) => k.fillTruncNormal(p, s, n, key.lo, key.hi, mean, std, alpha, beta, lo, hi), REMOTE.truncNormal, [mean, std, alpha, beta, lo, hi]);
 }
