@@ -14,3 +14,4 @@ export { sparseMaskBytes, sparseMask, sparseApply } from './sparse';
 export { threadScratchBytes, setThreadScratch } from './thread';
 export { clampHalfBits } from './halfclamp';
 export { labLinearForward, labLinearBackwardInput, labLinearBackwardWeight, labColumnSums, labAxpy, labMul, labActivate, labActDerivative } from './lab';
+export { statsF32, statsBf16, statsF16 } from './stats';

@@ -81,6 +81,10 @@ export interface CoreKernels {
   labActivate(y: number, z: number, count: number, kind: number, param: number): void;
   /** d = activation'(z) given y = activation(z). */
   labActDerivative(d: number, z: number, y: number, count: number, kind: number, param: number): void;
+  /** Statistics sums of count float32 / bfloat16 / float16 values at p: finite count, Σ(x − shift), Σ(x − shift)², min, max, non-finite count as six float64 at out (assembly/stats.ts). */
+  statsF32(p: number, count: number, shift: number, out: number): void;
+  statsBf16(p: number, count: number, shift: number, out: number): void;
+  statsF16(p: number, count: number, shift: number, out: number): void;
 }
 
 /** The instance's exports: the kernels and the memory. */
@@ -96,6 +100,7 @@ export const KERNEL_NAMES = [
   'orthoScratchBytes', 'orthonormalizeRows', 'transposeScale', 'scaleInPlace',
   'sparseMaskBytes', 'sparseMask', 'sparseApply', 'threadScratchBytes', 'setThreadScratch', 'clampHalfBits',
   'labLinearForward', 'labLinearBackwardInput', 'labLinearBackwardWeight', 'labColumnSums', 'labAxpy', 'labMul', 'labActivate', 'labActDerivative',
+  'statsF32', 'statsBf16', 'statsF16',
 ] as const satisfies readonly (keyof CoreKernels)[];
 
 // The list names every kernel of the interface: a kernel added to one and not the other fails to compile.
