@@ -49,19 +49,22 @@ export const FORMAT_BF16: i32 = 2;
  * halfBits on four lanes of |x| (sign bit clear), for |x| < 65520 (every value that does not
  * round to infinity; NaN and overflow are halfLanes's), bit for bit and without branches: both
  * cases are computed and each lane keeps its own (after Giesen's float_to_half_fast3_rtne).
+ * The constants come in as arguments, so a loop can keep them in registers (V8 builds a
+ * v128.const anew at every use): bias = 0xfff − (112 << 23), one = 1, min = 2^-14, half = 0.5
+ * in every lane.
  */
 // @ts-ignore: decorator
-@inline function halfMagnitude(a: v128): v128 {
+@inline function halfMagnitude(a: v128, bias: v128, one: v128, min: v128, half: v128): v128 {
   // normal half: rebias the exponent by -112 and round off the 13 low fraction bits, i.e.
   // (a - (112 << 23) + 0xfff + odd) >> 13 with odd = bit 13 of a (the rebias leaves it as it is).
   // Below 2^-14 the arithmetic shift gives a number below the subnormal result (negative, or
   // under 2^-14 · 2^24 = 1024 and the subnormal count of the same |x|), so max picks per lane.
-  const normal = i32x4.shr_s(i32x4.add(i32x4.add(a, i32x4.splat(0xfff - 0x38000000)), v128.and(i32x4.shr_u(a, 13), i32x4.splat(1))), 13);
+  const normal = i32x4.shr_s(i32x4.add(i32x4.add(a, bias), v128.and(i32x4.shr_u(a, 13), one)), 13);
   // subnormal half or zero: |x| + 0.5 in float32 lands in [0.5, 1), whose ulp is 2^-24, so the
   // add rounds |x| to a multiple of 2^-24 (ties to even, exactly like nearest(|x|·2^24)) and
-  // the fraction bits of the sum are the count, 0 ..= 1024. |x| is capped at 2^-14 first, so for
-  // normal halves this is 1024, at most the normal result.
-  const subnormal = i32x4.sub(f32x4.add(i32x4.min_s(a, i32x4.splat(0x38800000)), f32x4.splat(0.5)), i32x4.splat(0x3f000000)); // 2^-14, 0.5
+  // the fraction bits of the sum (its bits minus those of 0.5) are the count, 0 ..= 1024. |x| is
+  // capped at 2^-14 first, so for normal halves this is 1024, at most the normal result.
+  const subnormal = i32x4.sub(f32x4.add(i32x4.min_s(a, min), half), half);
   return i32x4.max_s(normal, subnormal);
 }
 
@@ -74,59 +77,83 @@ export const FORMAT_BF16: i32 = 2;
 @inline function halfLanes(x: v128): v128 {
   const sign = v128.and(i32x4.shr_u(x, 16), i32x4.splat(0x8000));
   const a = v128.and(x, i32x4.splat(0x7fffffff)); // |x|; signed compares below are safe on it
-  const h = v128.bitselect(i32x4.splat(0x7c00), halfMagnitude(a), i32x4.gt_s(a, i32x4.splat(0x477fefff))); // >= 65520.0, inf, NaN
+  const m = halfMagnitude(a, i32x4.splat(0xfff - 0x38000000), i32x4.splat(1), i32x4.splat(0x38800000), f32x4.splat(0.5));
+  const h = v128.bitselect(i32x4.splat(0x7c00), m, i32x4.gt_s(a, i32x4.splat(0x477fefff))); // >= 65520.0, inf, NaN
   // NaN: quiet (bit 9) with the top 10 fraction bits, on top of the 0x7c00 just selected
   const nan = i32x4.gt_s(a, i32x4.splat(0x7f800000));
   const payload = v128.or(v128.and(i32x4.shr_u(a, 13), i32x4.splat(0x3ff)), i32x4.splat(0x200));
   return v128.or(v128.or(h, v128.and(payload, nan)), sign);
 }
 
-/** bfloatBits on four lanes, for every float32 but NaN: the result in the high 16 bits of each lane. */
+/** bfloatBits on four lanes, for every float32 but NaN, in the high 16 bits of each lane (bias = 0x7fff, one = 1). */
 // @ts-ignore: decorator
-@inline function bfloatRound(x: v128): v128 {
-  return i32x4.add(i32x4.add(x, i32x4.splat(0x7fff)), v128.and(i32x4.shr_u(x, 16), i32x4.splat(1)));
+@inline function bfloatRound(x: v128, bias: v128, one: v128): v128 {
+  return i32x4.add(i32x4.add(x, bias), v128.and(i32x4.shr_u(x, 16), one));
 }
 
 /**
- * Eight float32 values (x0: the first four, x1: the next four) as eight float16 or bfloat16
- * patterns (`format`, a constant after inlining), rounded to nearest even. For the generators'
- * values: never NaN, and for float16 never beyond 65520 in magnitude (a draw that would round to
- * infinity is refused before any kernel runs). Equal to f32ToF16 / f32ToBf16 on those values.
+ * The lane constants of storeHalves's loops, loaded into locals before them (a load is opaque to
+ * the optimizer, which would otherwise turn them back into v128.const at every use).
  */
-// @ts-ignore: decorator
-@inline export function halves(format: i32, x0: v128, x1: v128): v128 {
-  if (format == FORMAT_F16) {
-    const a0 = v128.and(x0, i32x4.splat(0x7fffffff));
-    const a1 = v128.and(x1, i32x4.splat(0x7fffffff));
-    // the magnitudes narrow losslessly (each below 0x7c00). Narrowing the floats' bits with
-    // signed saturation keeps each one's sign in bit 15: a negative float (a negative i32 below
-    // -32768: no NaN here) saturates to 0x8000, a positive one to at most 0x7fff
-    const m = i16x8.narrow_i32x4_u(halfMagnitude(a0), halfMagnitude(a1));
-    return v128.or(m, v128.and(i16x8.narrow_i32x4_s(x0, x1), i16x8.splat(<i16>0x8000)));
-  }
-  return i16x8.narrow_i32x4_u(i32x4.shr_u(bfloatRound(x0), 16), i32x4.shr_u(bfloatRound(x1), 16));
-}
+const LANES: usize = memory.data<i32>([
+  0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, // 0: |x|
+  0xfff - 0x38000000, 0xfff - 0x38000000, 0xfff - 0x38000000, 0xfff - 0x38000000, // 16: float16 rebias and round
+  1, 1, 1, 1, // 32
+  0x38800000, 0x38800000, 0x38800000, 0x38800000, // 48: 2^-14
+  0x3f000000, 0x3f000000, 0x3f000000, 0x3f000000, // 64: 0.5
+  0x80008000, 0x80008000, 0x80008000, 0x80008000, // 80: bit 15 of each 16-bit lane
+  0x7fff, 0x7fff, 0x7fff, 0x7fff, // 96: bfloat16 round
+], 16);
 
 /**
- * float32 values at src, clamped into [lo, hi], as `format` (float16 / bfloat16) bits at dst.
- * For generators that make a block of float32 first (the truncated normal's fast path); the
- * same values as `halves` (lo <= hi, neither NaN; the values as `halves` requires).
+ * float32 values at src, clamped into [lo, hi] (pmin then pmax), as `format` (float16 /
+ * bfloat16, rounded to nearest even) bits at dst: how the generators write half output, a block
+ * at a time from L1. The values are never NaN (lo <= hi neither), and for float16 stay below 65520
+ * in magnitude after the clamp (a draw that would round to infinity is refused before any kernel
+ * runs); on those the bits are f32ToF16's / f32ToBf16's.
  */
 export function storeHalves(format: i32, src: usize, dst: usize, count: i32, lo: f32, hi: f32): void {
-  if (format == FORMAT_F16) halfRun(FORMAT_F16, src, dst, count, lo, hi);
-  else halfRun(FORMAT_BF16, src, dst, count, lo, hi);
+  if (format == FORMAT_F16) storeF16(src, dst, count, lo, hi);
+  else storeBf16(src, dst, count, lo, hi);
+}
+
+// One function per format (not two inlined copies in storeHalves, which the optimizer folds into
+// one loop that tests the format).
+function storeF16(src: usize, dst: usize, count: i32, lo: f32, hi: f32): void {
+  halfRun(FORMAT_F16, src, dst, count, lo, hi);
+}
+function storeBf16(src: usize, dst: usize, count: i32, lo: f32, hi: f32): void {
+  halfRun(FORMAT_BF16, src, dst, count, lo, hi);
 }
 
 // @ts-ignore: decorator
 @inline function halfRun(format: i32, src: usize, dst: usize, count: i32, lo: f32, hi: f32): void {
   const l = f32x4.splat(lo);
   const h = f32x4.splat(hi);
+  const abs = v128.load(LANES, 0);
+  const f16Bias = v128.load(LANES, 16);
+  const one = v128.load(LANES, 32);
+  const min = v128.load(LANES, 48);
+  const half = v128.load(LANES, 64);
+  const sign = v128.load(LANES, 80);
+  const bf16Bias = v128.load(LANES, 96);
   let i = 0;
   for (; i + 8 <= count; i += 8) {
     const p = src + (<usize>i << 2);
     const x0 = f32x4.pmax(f32x4.pmin(v128.load(p), h), l);
     const x1 = f32x4.pmax(f32x4.pmin(v128.load(p, 16), h), l);
-    v128.store(dst + (<usize>i << 1), halves(format, x0, x1));
+    let out: v128;
+    if (format == FORMAT_F16) {
+      // the magnitudes narrow losslessly (each below 0x7c00). Narrowing the floats' bits with
+      // signed saturation keeps each one's sign in bit 15: a negative float (a negative i32
+      // below -32768: no NaN here) saturates to 0x8000, a positive one to at most 0x7fff
+      const m0 = halfMagnitude(v128.and(x0, abs), f16Bias, one, min, half);
+      const m1 = halfMagnitude(v128.and(x1, abs), f16Bias, one, min, half);
+      out = v128.or(i16x8.narrow_i32x4_u(m0, m1), v128.and(i16x8.narrow_i32x4_s(x0, x1), sign));
+    } else {
+      out = i16x8.narrow_i32x4_u(i32x4.shr_u(bfloatRound(x0, bf16Bias, one), 16), i32x4.shr_u(bfloatRound(x1, bf16Bias, one), 16));
+    }
+    v128.store(dst + (<usize>i << 1), out);
   }
   for (; i < count; i++) {
     let x = load<f32>(src + (<usize>i << 2));
@@ -162,8 +189,8 @@ export function f32ToBf16(src: usize, dst: usize, count: i32): void {
     // NaN lanes: (x >>> 16) | 0x40 instead
     const n0 = i32x4.gt_u(v128.and(x0, i32x4.splat(0x7fffffff)), i32x4.splat(0x7f800000));
     const n1 = i32x4.gt_u(v128.and(x1, i32x4.splat(0x7fffffff)), i32x4.splat(0x7f800000));
-    const s0 = v128.bitselect(v128.or(x0, i32x4.splat(0x00400000)), bfloatRound(x0), n0);
-    const s1 = v128.bitselect(v128.or(x1, i32x4.splat(0x00400000)), bfloatRound(x1), n1);
+    const s0 = v128.bitselect(v128.or(x0, i32x4.splat(0x00400000)), bfloatRound(x0, i32x4.splat(0x7fff), i32x4.splat(1)), n0);
+    const s1 = v128.bitselect(v128.or(x1, i32x4.splat(0x00400000)), bfloatRound(x1, i32x4.splat(0x7fff), i32x4.splat(1)), n1);
     // take the high 16 bits of each 32-bit lane: narrow the shifted lanes
     v128.store(dst + (<usize>i << 1), i16x8.narrow_i32x4_u(i32x4.shr_u(s0, 16), i32x4.shr_u(s1, 16)));
   }

@@ -6,7 +6,7 @@
 //   vector A = lanes 0..3, vector B = lanes 4..7; one step yields [A0 A1 A2 A3 B0 B1 B2 B3]
 //
 // Kernels never allocate and never validate: the TypeScript side does both.
-import { FORMAT_BF16, FORMAT_F16, FORMAT_F32, halves } from './convert';
+import { FORMAT_F32, storeHalves } from './convert';
 
 /** Elements per block. Every block starts its own generator state. */
 export const BLOCK: i32 = 1024;
@@ -88,31 +88,13 @@ export const MODE_U32: i32 = 0;
 export const MODE_UNIFORM: i32 = 1;
 export const MODE_NORMAL: i32 = 2;
 
-/** log2 of the bytes of an element in `format` (assembly/convert.ts FORMAT_*). */
-// @ts-ignore: decorator
-@inline function elementShift(format: i32): i32 {
-  return format == FORMAT_F32 ? 2 : 1;
-}
-
-/** Eight elements (x0: the first four, x1: the next four) at p, in `format`. */
-// @ts-ignore: decorator
-@inline function put8(format: i32, p: usize, x0: v128, x1: v128): void {
-  if (format == FORMAT_F32) {
-    v128.store(p, x0, 0);
-    v128.store(p, x1, 16);
-  } else {
-    v128.store(p, halves(format, x0, x1));
-  }
-}
-
 /**
- * Generates the whole block `block` into dst (1024 elements in `format`), transformed by `mode`.
- * Inlined into each kernel with a constant mode and format, so the untaken branches fold away.
- * p0, p1: (low, high) for uniform, (mean, std) for normal. For a half format, uniform values are
- * clamped into [c0, c1] (float32 values of half bounds) before rounding; float32 ignores them.
+ * Generates the whole block `block` into dst (1024 x 4 bytes), transformed by `mode`.
+ * Inlined into each kernel with a constant mode, so the untaken branches fold away.
+ * p0, p1: (low, high) for uniform, (mean, std) for normal.
  */
 // @ts-ignore: decorator
-@inline function genBlock(mode: i32, format: i32, dst: usize, keyLo: u32, keyHi: u32, block: u64, p0: f32, p1: f32, c0: f32, c1: f32): void {
+@inline function genBlock(mode: i32, dst: usize, keyLo: u32, keyHi: u32, block: u64, p0: f32, p1: f32): void {
   seedBlock(keyLo, keyHi, block);
   let a0 = v128.load(SEED, 0);
   let a1 = v128.load(SEED, 32);
@@ -124,11 +106,8 @@ export const MODE_NORMAL: i32 = 2;
   let b3 = v128.load(SEED, 112);
   const scale24 = f32x4.splat((p1 - p0) * 5.9604644775390625e-8); // (high - low) * 2^-24
   const low = f32x4.splat(p0);
-  // largest float32 below high: uniform values stay in [low, high); as half bits, in [c0, c1]
-  // too (c1 is below high, so the one pmin does both)
-  const top = nextDown(p1);
-  const below = f32x4.splat(format == FORMAT_F32 || top < c1 ? top : c1);
-  const bottom = f32x4.splat(c0);
+  // largest float32 below high: uniform values stay in [low, high)
+  const below = f32x4.splat(nextDown(p1));
   const mean = f32x4.splat(p0);
   const sd = f32x4.splat(p1);
   // Two steps per iteration: the second step's words do not depend on the first step's
@@ -169,34 +148,26 @@ export const MODE_NORMAL: i32 = 2;
     b2 = v128.xor(b2, tb);
     a3 = rotl(a3, 11);
     b3 = rotl(b3, 11);
-    // steps t and t + 1: elements 8t .. 8t + 7 at p, 8t + 8 .. 8t + 15 at q
-    const p = dst + (<usize>t << (3 + elementShift(format)));
-    const q = p + (<usize>8 << elementShift(format));
+    const p = dst + (<usize>t << 5);
     if (mode == MODE_U32) {
-      put8(FORMAT_F32, p, ra, rb);
-      put8(FORMAT_F32, q, ra2, rb2);
+      v128.store(p, ra, 0);
+      v128.store(p, rb, 16);
+      v128.store(p, ra2, 32);
+      v128.store(p, rb2, 48);
     } else if (mode == MODE_UNIFORM) {
-      put8(format, p, uniformLanes(format, ra, low, scale24, below, bottom), uniformLanes(format, rb, low, scale24, below, bottom));
-      put8(format, q, uniformLanes(format, ra2, low, scale24, below, bottom), uniformLanes(format, rb2, low, scale24, below, bottom));
+      // (high - low) * 2^-24 is exact (a power-of-two scaling), so scale24 * k rounds exactly
+      // like (high - low) * (k * 2^-24): one multiply saved, same bits. The clamp is pmin
+      // (below < x ? below : x): equal to min here, since x is never NaN and below and x are
+      // never zeros of opposite sign, and cheaper (min must order NaN and ±0; ~1.26x measured).
+      v128.store(p, f32x4.pmin(f32x4.add(low, f32x4.mul(scale24, f32x4.convert_i32x4_s(i32x4.shr_u(ra, 8)))), below), 0);
+      v128.store(p, f32x4.pmin(f32x4.add(low, f32x4.mul(scale24, f32x4.convert_i32x4_s(i32x4.shr_u(rb, 8)))), below), 16);
+      v128.store(p, f32x4.pmin(f32x4.add(low, f32x4.mul(scale24, f32x4.convert_i32x4_s(i32x4.shr_u(ra2, 8)))), below), 32);
+      v128.store(p, f32x4.pmin(f32x4.add(low, f32x4.mul(scale24, f32x4.convert_i32x4_s(i32x4.shr_u(rb2, 8)))), below), 48);
     } else {
-      boxMuller(format, p, ra, rb, mean, sd);
-      boxMuller(format, q, ra2, rb2, mean, sd);
+      boxMuller(p, ra, rb, mean, sd);
+      boxMuller(p + 32, ra2, rb2, mean, sd);
     }
   }
-}
-
-/**
- * Uniform values of four words: low + (high - low)·2^-24·(w >>> 8), at most `below`, and for a
- * half format at least `bottom`.
- */
-// @ts-ignore: decorator
-@inline function uniformLanes(format: i32, r: v128, low: v128, scale24: v128, below: v128, bottom: v128): v128 {
-  // (high - low) * 2^-24 is exact (a power-of-two scaling), so scale24 * k rounds exactly
-  // like (high - low) * (k * 2^-24): one multiply saved, same bits. The clamp is pmin
-  // (below < x ? below : x): equal to min here, since x is never NaN and below and x are
-  // never zeros of opposite sign, and cheaper (min must order NaN and ±0; ~1.26x measured).
-  const x = f32x4.pmin(f32x4.add(low, f32x4.mul(scale24, f32x4.convert_i32x4_s(i32x4.shr_u(r, 8)))), below);
-  return format == FORMAT_F32 ? x : f32x4.pmax(x, bottom);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -205,7 +176,7 @@ export const MODE_NORMAL: i32 = 2;
 // logf.c and sinf.c/cosf.c; accuracy measured in test/normal.test.ts.
 
 // @ts-ignore: decorator
-@inline function boxMuller(format: i32, p: usize, ra: v128, rb: v128, mean: v128, sd: v128): void {
+@inline function boxMuller(p: usize, ra: v128, rb: v128, mean: v128, sd: v128): void {
   // u1 = (f32(ra) + 0.5) * 2^-32 in (0, 1]: smallest 2^-33, so |z| reaches sqrt(66 ln 2) = 6.76
   const u1 = f32x4.mul(f32x4.add(f32x4.convert_i32x4_u(ra), f32x4.splat(0.5)), f32x4.splat(2.3283064365386963e-10)); // 2^-32
   // std folded into the radius: (std * r) * cos, one multiply per pair saved
@@ -228,7 +199,8 @@ export const MODE_NORMAL: i32 = 2;
   const swap = i32x4.shr_s(i32x4.shl(rb, 31), 31);
   const first = v128.xor(v128.bitselect(sn, cs, swap), v128.and(i32x4.shl(rb, 30), i32x4.splat(0x80000000)));
   const second = v128.xor(v128.bitselect(cs, sn, swap), v128.and(i32x4.shl(rb, 29), i32x4.splat(0x80000000)));
-  put8(format, p, f32x4.add(mean, f32x4.mul(r, first)), f32x4.add(mean, f32x4.mul(r, second)));
+  v128.store(p, f32x4.add(mean, f32x4.mul(r, first)), 0);
+  v128.store(p, f32x4.add(mean, f32x4.mul(r, second)), 16);
 }
 
 /**
@@ -296,32 +268,31 @@ export let walkHi: u64 = 0;
   return true;
 }
 
+// Output formats (assembly/convert.ts FORMAT_*): float32 is written straight into place (a
+// partial block through SCRATCH); a float16 / bfloat16 block is made as float32 in SCRATCH (L1)
+// and storeHalves clamps it into [c0, c1] (the float32 values of the half bounds) and writes the
+// rounded half bits.
 // @ts-ignore: decorator
-@inline function walkRange(mode: i32, format: i32, out: usize, start: f64, count: i32, keyLo: u32, keyHi: u32, p0: f32, p1: f32, c0: f32, c1: f32): void {
-  const shift = elementShift(format);
+@inline function fillRange(mode: i32, format: i32, out: usize, start: f64, count: i32, keyLo: u32, keyHi: u32, p0: f32, p1: f32, c0: f32, c1: f32): void {
+  const shift: usize = format == FORMAT_F32 ? 2 : 1; // log2 of an output element's bytes
   walkBegin(start, count);
   while (walkNext()) {
     const dst = out + (<usize>(walkLo - walkFirst) << shift);
-    if (walkLo == walkBlockStart && walkHi == walkBlockStart + <u64>BLOCK) {
-      genBlock(mode, format, dst, keyLo, keyHi, walkBlock, p0, p1, c0, c1);
+    if (format == FORMAT_F32 && walkLo == walkBlockStart && walkHi == walkBlockStart + <u64>BLOCK) {
+      genBlock(mode, dst, keyLo, keyHi, walkBlock, p0, p1);
     } else {
-      genBlock(mode, format, SCRATCH, keyLo, keyHi, walkBlock, p0, p1, c0, c1);
-      memory.copy(dst, SCRATCH + (<usize>(walkLo - walkBlockStart) << shift), <usize>(walkHi - walkLo) << shift);
+      genBlock(mode, SCRATCH, keyLo, keyHi, walkBlock, p0, p1);
+      const from = SCRATCH + (<usize>(walkLo - walkBlockStart) << 2);
+      const n = <i32>(walkHi - walkLo);
+      if (format == FORMAT_F32) memory.copy(dst, from, <usize>n << 2);
+      else storeHalves(format, from, dst, n, c0, c1);
     }
   }
 }
 
-/** walkRange with the runtime `format` turned into a constant (one specialised walk per format). */
-// @ts-ignore: decorator
-@inline function fillRange(mode: i32, format: i32, out: usize, start: f64, count: i32, keyLo: u32, keyHi: u32, p0: f32, p1: f32, c0: f32, c1: f32): void {
-  if (format == FORMAT_F16) walkRange(mode, FORMAT_F16, out, start, count, keyLo, keyHi, p0, p1, c0, c1);
-  else if (format == FORMAT_BF16) walkRange(mode, FORMAT_BF16, out, start, count, keyLo, keyHi, p0, p1, c0, c1);
-  else walkRange(mode, FORMAT_F32, out, start, count, keyLo, keyHi, p0, p1, c0, c1);
-}
-
 /** Raw 32-bit xoshiro128++ words, in block order. */
 export function fillU32(out: usize, start: f64, count: i32, keyLo: u32, keyHi: u32): void {
-  walkRange(MODE_U32, FORMAT_F32, out, start, count, keyLo, keyHi, 0, 0, 0, 0);
+  fillRange(MODE_U32, FORMAT_F32, out, start, count, keyLo, keyHi, 0, 0, 0, 0);
 }
 
 /**
@@ -333,9 +304,13 @@ export function fillUniform(out: usize, start: f64, count: i32, keyLo: u32, keyH
   fillRange(MODE_UNIFORM, format, out, start, count, keyLo, keyHi, low, high, clampLo, clampHi);
 }
 
-/** Normal values with the given mean and std (Box-Muller): float32, or float16 / bfloat16 bits (format 1 / 2). */
-export function fillNormal(out: usize, start: f64, count: i32, keyLo: u32, keyHi: u32, mean: f32, std: f32, format: i32): void {
-  fillRange(MODE_NORMAL, format, out, start, count, keyLo, keyHi, mean, std, 0, 0);
+/**
+ * Normal values with the given mean and std (Box-Muller): float32 (format 0), or float16 /
+ * bfloat16 bits (format 1 / 2) of the float32 value clamped into [clampLo, clampHi] (±Infinity:
+ * no bounds), rounded to nearest even.
+ */
+export function fillNormal(out: usize, start: f64, count: i32, keyLo: u32, keyHi: u32, mean: f32, std: f32, format: i32, clampLo: f32, clampHi: f32): void {
+  fillRange(MODE_NORMAL, format, out, start, count, keyLo, keyHi, mean, std, clampLo, clampHi);
 }
 
 /**
@@ -343,7 +318,7 @@ export function fillNormal(out: usize, start: f64, count: i32, keyLo: u32, keyHi
  * transform the stream in a second pass over an L1-resident block (truncated normal, ...).
  */
 export function blockWords(dst: usize, keyLo: u32, keyHi: u32, block: f64): void {
-  genBlock(MODE_U32, FORMAT_F32, dst, keyLo, keyHi, <u64>block, 0, 0, 0, 0);
+  genBlock(MODE_U32, dst, keyLo, keyHi, <u64>block, 0, 0);
 }
 
 /** First address the TS allocator may use (above data segments). */

@@ -335,7 +335,7 @@ export function fillTruncNormalFast(
     if (next > end) next = end;
     const n = <i32>(next - g);
     const p = format == FORMAT_F32 ? out + (<usize>(g - <u64>start) << 2) : WORDS;
-    fillNormal(p, <f64>g, n, keyLo, keyHi, <f32>mean, <f32>std, FORMAT_F32);
+    fillNormal(p, <f64>g, n, keyLo, keyHi, <f32>mean, <f32>std, FORMAT_F32, 0, 0);
     fallback(p, n, g, fb, mean, std, lo, hi);
     if (format != FORMAT_F32) storeHalves(format, p, out + (<usize>(g - <u64>start) << 1), n, clampLo, clampHi);
     g = next;

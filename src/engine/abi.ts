@@ -15,8 +15,8 @@ export interface CoreKernels {
    * float32 value clamped into [clampLo, clampHi], rounded to nearest even.
    */
   fillUniform(out: number, start: number, count: number, keyLo: number, keyHi: number, low: number, high: number, format: number, clampLo: number, clampHi: number): void;
-  /** N(mean, std²) by Box-Muller: float32 (format 0), or float16 / bfloat16 bits (format 1 / 2). */
-  fillNormal(out: number, start: number, count: number, keyLo: number, keyHi: number, mean: number, std: number, format: number): void;
+  /** N(mean, std²) by Box-Muller: float32 (format 0), or float16 / bfloat16 bits (format 1 / 2) of the value clamped into [clampLo, clampHi]. */
+  fillNormal(out: number, start: number, count: number, keyLo: number, keyHi: number, mean: number, std: number, format: number, clampLo: number, clampHi: number): void;
   /** The 1024 raw words of one block. */
   blockWords(dst: number, keyLo: number, keyHi: number, block: number): void;
   /** splitmix64 output n of the stream seeded with the key. */

@@ -148,7 +148,7 @@ export class Engine {
 
   normalKernel(mean: number, std: number): Kernel {
     const k = this.core;
-    return generator((p, st, n, key, format) => k.fillNormal(p, st, n, key.lo, key.hi, mean, std, format), REMOTE.normal, [mean, std]);
+    return generator((p, st, n, key, format, lo, hi) => k.fillNormal(p, st, n, key.lo, key.hi, mean, std, format, lo, hi), REMOTE.normal, [mean, std]);
   }
 
   uniformKernel(low: number, high: number): Kernel {

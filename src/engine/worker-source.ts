@@ -16,7 +16,7 @@ const CHUNK = 65536;
 const kernels = [
   (e, p, s, c, kl, kh, P) => e.fillU32(p, s, c, kl, kh),
   (e, p, s, c, kl, kh, P, f) => e.fillUniform(p, s, c, kl, kh, P[0], P[1], f, P[2], P[3]),
-  (e, p, s, c, kl, kh, P, f) => e.fillNormal(p, s, c, kl, kh, P[0], P[1], f),
+  (e, p, s, c, kl, kh, P, f) => e.fillNormal(p, s, c, kl, kh, P[0], P[1], f, P[2], P[3]),
   (e, p, s, c, kl, kh, P) => e.fillTruncNormal(p, s, c, kl, kh, P[0], P[1], P[2], P[3], P[4], P[5]),
   (e, p, s, c, kl, kh, P, f) => e.fillTruncNormalFast(p, s, c, kl, kh, P[0], P[1], P[2], P[3], P[4], P[5], f, P[6], P[7]),
 ];

@@ -48,7 +48,7 @@ export function orthogonalInto(e: Engine, fn: string, dst: number, rows: number,
   let scratch = -1;
   try {
     scratch = heap.alloc(core.orthoScratchBytes(k), what);
-    for (let s = 0; s < size; s += MAX_CALL) core.fillNormal(v + s * 4, s, Math.min(MAX_CALL, size - s), key.lo, key.hi, 0, 1, 0);
+    for (let s = 0; s < size; s += MAX_CALL) core.fillNormal(v + s * 4, s, Math.min(MAX_CALL, size - s), key.lo, key.hi, 0, 1, 0, 0, 0);
     core.orthonormalizeRows(v, k, n, scratch);
     if (tall) core.transposeScale(v, dst, k, n, gain);
     else if (gain !== 1) core.scaleInPlace(dst, size, gain);
