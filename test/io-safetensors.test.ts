@@ -3,6 +3,7 @@
 // order) and from element-by-element DataView encoding in test/py/harness.ts; the Python
 // reader in test/py/read_safetensors.py checks the files independently.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { arraySource, halfBits, type TensorSource, type WriteDType, type WriteProgress } from '../src/io/common.js';
@@ -252,6 +253,42 @@ describe('writeSafetensors', () => {
     }
     // fc1.weight: 1073 F32 elements = 4292 bytes in chunks of 40 bytes: 108 chunks, one report each
     expect(seen.filter((p) => p.name === 'fc1.weight').length).toBe(Math.ceil(37 * 29 / 10));
+  });
+
+  it('one pipeline over the file: at most three buffers (from the buffer option, anywhere in memory), consecutive small tensors in one write', async () => {
+    const ref = join(dir, 'ref.safetensors');
+    await writeSafetensors(ref, sources(CASES));
+    const refBytes = readFileSync(ref);
+    // the buffers as views at an offset of one larger memory, as a wasm heap would hand them out
+    const memory = new ArrayBuffer(1 << 16);
+    let made = 0;
+    const buffer = (bytes: number) => new Uint8Array(memory, 8 + made++ * (bytes + 8), bytes);
+    const fh = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(fh) as { write: (...a: unknown[]) => Promise<unknown> };
+    await fh.close();
+    const write = proto.write;
+    let writes = 0;
+    proto.write = function (this: unknown, ...a: unknown[]) {
+      writes++;
+      return write.apply(this, a);
+    };
+    try {
+      for (const chunkBytes of [1000, 7]) {
+        made = 0;
+        writes = 0;
+        const path = join(dir, `b${chunkBytes}.safetensors`);
+        await writeSafetensors(path, sources(CASES), { chunkBytes, buffer });
+        expect(readFileSync(path).equals(refBytes), `chunkBytes ${chunkBytes}`).toBe(true);
+        expect(made).toBeLessThanOrEqual(3);
+        if (chunkBytes === 1000) expect(writes).toBeLessThan(CASES.length); // the header, then data in buffers of up to 1000 bytes
+      }
+    } finally {
+      proto.write = write;
+    }
+    await expect(writeSafetensors(join(dir, 'bad.safetensors'), sources(CASES), { buffer: (bytes) => new Uint8Array(bytes - 1) })).rejects.toThrow(
+      /the buffer option must return a Uint8Array of at least \d+ bytes at a byteOffset that is a multiple of 8/,
+    );
+    expect(listDir(dir).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
   it('rejects bad input before creating any file, naming the tensor and the field', async () => {

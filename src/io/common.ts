@@ -1,5 +1,6 @@
 // Shared by the safetensors and .npy writers and readers: the source interface, element
-// types, the temp-file-and-rename rule, and chunked streaming through one reusable buffer.
+// types, the temp-file-and-rename rule, and the pipeline that streams a file's tensors in
+// chunks through a few reusable buffers.
 // Node-only (node:fs); exported from the package's io subpath, never from the main entry.
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
@@ -38,8 +39,8 @@ export interface TensorSource {
   readonly dtype: WriteDType;
   /**
    * Write the values of flat elements [start, start + count) into `out`, which has exactly
-   * `count` elements. `out` is a view of the writer's one reusable buffer: copy from it, never
-   * keep it. May return a promise (awaited before the bytes are written).
+   * `count` elements. `out` is a view of one of the writer's reusable buffers: copy from it,
+   * never keep it. May return a promise (awaited before the bytes are written).
    */
   write(start: number, count: number, out: TensorOut): void | PromiseLike<void>;
 }
@@ -60,12 +61,23 @@ export interface WriteProgress {
 }
 
 export interface StreamOptions {
-  /** Size of the one reusable buffer, in bytes (default 8 MiB). Rounded down to whole elements, at least one element. */
+  /**
+   * Largest chunk a source fills in one call, in bytes (default 8 MiB), rounded down to whole
+   * elements, at least one element. It is also the size of each of the writer's buffers (at
+   * most `PIPELINE_BUFFERS`, 3, of them).
+   */
   chunkBytes?: number;
   /** Called after each chunk and each finished tensor; awaited if it returns a promise. An error it throws fails the write. */
   onProgress?: (p: WriteProgress) => void | PromiseLike<void>;
   /** Aborting fails the write with `signal.reason`; the temporary file is removed, the target untouched. */
   signal?: AbortSignal;
+  /**
+   * Makes each of the writer's buffers (`bytes` long; called at most `PIPELINE_BUFFERS` times
+   * per call of a writer, the buffers reused across its files). Default: a new ArrayBuffer. The
+   * view must stay valid (never detached) until the writer returns, for instance a region of a
+   * shared WebAssembly.Memory; its byteOffset a multiple of 8.
+   */
+  buffer?: (bytes: number) => Uint8Array;
 }
 
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -144,9 +156,10 @@ export interface ResolvedStreamOptions {
   chunkBytes: number;
   onProgress: StreamOptions['onProgress'];
   signal: AbortSignal | undefined;
+  buffer: StreamOptions['buffer'];
 }
 
-const STREAM_KEYS = ['chunkBytes', 'onProgress', 'signal'];
+const STREAM_KEYS = ['chunkBytes', 'onProgress', 'signal', 'buffer'];
 
 /** Checks an options object: known keys only (`extra` lists the caller's own), each read once. */
 export function readOptions(fn: string, opts: unknown, extra: readonly string[]): Record<string, unknown> {
@@ -162,13 +175,14 @@ export function readOptions(fn: string, opts: unknown, extra: readonly string[])
 }
 
 export function streamOptions(fn: string, o: Record<string, unknown>): ResolvedStreamOptions {
-  const { chunkBytes = DEFAULT_CHUNK_BYTES, onProgress, signal } = o;
+  const { chunkBytes = DEFAULT_CHUNK_BYTES, onProgress, signal, buffer } = o;
   if (typeof chunkBytes !== 'number' || !Number.isSafeInteger(chunkBytes) || chunkBytes < 1) {
     throw new RangeError(`${fn}: chunkBytes must be a positive integer, got ${show(chunkBytes)}`);
   }
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError(`${fn}: onProgress must be a function, got ${show(onProgress)}`);
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`${fn}: signal must be an AbortSignal, got ${show(signal)}`);
-  return { chunkBytes, onProgress: onProgress as StreamOptions['onProgress'], signal };
+  if (buffer !== undefined && typeof buffer !== 'function') throw new TypeError(`${fn}: buffer must be a function, got ${show(buffer)}`);
+  return { chunkBytes, onProgress: onProgress as StreamOptions['onProgress'], signal, buffer: buffer as StreamOptions['buffer'] };
 }
 
 /** Elements per chunk for a dtype: whole elements only, at least one. */
@@ -176,7 +190,7 @@ export function chunkElements(chunkBytes: number, dtype: WriteDType): number {
   return Math.max(1, Math.floor(chunkBytes / ELEMENT_BYTES[dtype]));
 }
 
-/** Bytes of the one buffer a set of tensors needs: the largest chunk any of them uses. */
+/** Bytes of each buffer a set of tensors needs: the largest chunk any of them uses. */
 export function bufferBytes(tensors: readonly PlannedTensor[], chunkBytes: number): number {
   let max = 0;
   for (const t of tensors) max = Math.max(max, Math.min(t.count, chunkElements(chunkBytes, t.dtype)) * ELEMENT_BYTES[t.dtype]);
@@ -187,18 +201,20 @@ function float16Ctor(): (new (b: ArrayBuffer, off: number, len: number) => Float
   return (globalThis as unknown as { Float16Array?: new (b: ArrayBuffer, off: number, len: number) => Float16ArrayLike }).Float16Array;
 }
 
-/** A view of `count` elements at the start of `buf` in the type a source of `dtype` writes. */
-export function outView(buf: ArrayBuffer, dtype: WriteDType, count: number): TensorOut {
+/** A view of `count` elements at byte `offset` of `buf` (a multiple of the element size) in the type a source of `dtype` writes. */
+export function outView(buf: Uint8Array, dtype: WriteDType, count: number, offset = 0): TensorOut {
+  const b = buf.buffer as ArrayBuffer;
+  const at = buf.byteOffset + offset;
   switch (dtype) {
     case 'F32':
-      return new Float32Array(buf, 0, count);
+      return new Float32Array(b, at, count);
     case 'F64':
-      return new Float64Array(buf, 0, count);
+      return new Float64Array(b, at, count);
     case 'BF16':
-      return new Uint16Array(buf, 0, count);
+      return new Uint16Array(b, at, count);
     case 'F16': {
       const F16 = float16Ctor();
-      return F16 === undefined ? new Uint16Array(buf, 0, count) : new F16(buf, 0, count);
+      return F16 === undefined ? new Uint16Array(b, at, count) : new F16(b, at, count);
     }
   }
 }
@@ -224,73 +240,168 @@ export async function readFully(fh: FileHandle, into: Uint8Array, position: numb
   }
 }
 
-export interface StreamState {
+/** What one file's stream writes: the bytes before the data, then the tensors' data, contiguous. */
+export interface FileLayout {
+  /** The final path (progress reports name it, not the temporary file). */
   target: string;
-  fh: FileHandle;
-  buf: ArrayBuffer;
-  /** A second buffer of the same size, made on first use: the next chunk is produced into one while the other is being written. */
-  spare?: ArrayBuffer;
-  opts: ResolvedStreamOptions;
+  /** The header, written at offset 0. */
+  head: Uint8Array;
+  /** Offset of the first tensor's data. */
+  dataStart: number;
+  tensors: readonly PlannedTensor[];
+  /** The file's size when complete. */
   totalBytes: number;
-  tensorCount: number;
-  bytesWritten: number;
-  tensorsDone: number;
+}
+
+/** Buffers of the pipeline: one being filled while up to two are being written. */
+export const PIPELINE_BUFFERS = 3;
+
+/**
+ * Bytes written between the flushes (fdatasync) the stream starts while it writes, one at a
+ * time and not awaited: the disk writes back what is already in the page cache while values
+ * are still being made, so the final fsync has only the tail left.
+ */
+export const FLUSH_EVERY = 64 * 1024 * 1024;
+
+/** The buffers of one writer call, shared by its files: made on demand, at most `PIPELINE_BUFFERS`, each `bytes` long. */
+export class BufferPool {
+  private readonly free: Uint8Array[] = [];
+  private made = 0;
+
+  constructor(
+    private readonly fn: string,
+    readonly bytes: number,
+    private readonly make: StreamOptions['buffer'],
+  ) {}
+
+  /** A free buffer, or undefined when all of them are in use. */
+  take(): Uint8Array | undefined {
+    const b = this.free.pop();
+    if (b !== undefined || this.made === PIPELINE_BUFFERS) return b;
+    this.made++;
+    if (this.make === undefined) return new Uint8Array(this.bytes);
+    const m: unknown = this.make(this.bytes);
+    if (!(m instanceof Uint8Array) || m.length < this.bytes || m.byteOffset % 8 !== 0) {
+      throw new TypeError(`${this.fn}: the buffer option must return a Uint8Array of at least ${this.bytes} bytes at a byteOffset that is a multiple of 8, got ${show(m)}`);
+    }
+    return m;
+  }
+
+  give(b: Uint8Array): void {
+    this.free.push(b);
+  }
 }
 
 /**
- * Streams one tensor's values to the file at `position`, chunk by chunk through two buffers:
- * while one chunk is being written, the source produces the next into the other, so value
- * generation and disk writes overlap. Memory stays at two chunks.
+ * Streams a file's header and every tensor's values through one continuous pipeline: the
+ * sources fill chunks (at most `chunkBytes` each, tensor by tensor from element 0) into
+ * buffers of the largest chunk's size; consecutive chunks share a buffer while they fit (so
+ * small tensors go out in one write), and a full buffer is written without waiting while the
+ * next is filled. At most `PIPELINE_BUFFERS` buffers exist, so memory stays bounded; writes
+ * are awaited in order only when a buffer is needed again, and at the end. Every
+ * `FLUSH_EVERY` bytes a flush of what was written starts in the background.
  */
-export async function streamTensor(fn: string, st: StreamState, t: PlannedTensor, position: number): Promise<void> {
-  const per = chunkElements(st.opts.chunkBytes, t.dtype);
-  const size = ELEMENT_BYTES[t.dtype];
-  const { signal, onProgress } = st.opts;
-  let pending: Promise<void> | undefined;
-  let pendingBytes = 0;
+export async function streamTensors(fn: string, fh: FileHandle, file: FileLayout, opts: ResolvedStreamOptions, pool: BufferPool): Promise<void> {
+  const { signal, onProgress } = opts;
+  const { tensors } = file;
+  const cap = pool.bytes;
+  const inflight: { done: Promise<void>; buf: Uint8Array | undefined; end: number }[] = [];
+  let bytesWritten = 0;
+  let tensorsDone = 0;
+  let tensorsMade = 0;
+  let flushing: Promise<void> | undefined;
+  let flushError: unknown;
+  let flushedAt = 0;
+  const ends: number[] = [];
+  for (let i = 0, at = file.dataStart; i < tensors.length; i++) ends.push((at += tensors[i]!.bytes));
+
+  const write = (bytes: Uint8Array, position: number, buf: Uint8Array | undefined): void => {
+    const done = writeFully(fh, bytes, position);
+    done.catch(() => undefined); // awaited in order later; never an unhandled rejection meanwhile
+    inflight.push({ done, buf, end: position + bytes.length });
+  };
+  /** Waits for the oldest write; its buffer is free again. */
   const settle = async (): Promise<void> => {
-    if (pending === undefined) return;
-    const p = pending;
-    pending = undefined;
-    await p;
-    st.bytesWritten += pendingBytes;
+    const w = inflight.shift()!;
+    await w.done;
+    bytesWritten = w.end;
+    if (w.buf !== undefined) pool.give(w.buf);
+    while (tensorsDone < tensorsMade && ends[tensorsDone]! <= bytesWritten) tensorsDone++;
+    if (flushError !== undefined) throw flushError;
+    if (flushing === undefined && bytesWritten - flushedAt >= FLUSH_EVERY) {
+      flushedAt = bytesWritten;
+      flushing = fh.datasync().then(
+        () => void (flushing = undefined),
+        (e: unknown) => void ((flushError ??= e), (flushing = undefined)),
+      );
+    }
+  };
+  /** Waits for every write and the flush in flight; the first error of any of them is thrown. */
+  const drain = async (): Promise<void> => {
+    issue();
+    while (inflight.length > 0) await settle();
+    await flushing;
+    if (flushError !== undefined) throw flushError;
+  };
+  const acquire = async (): Promise<Uint8Array> => {
+    for (;;) {
+      const b = pool.take();
+      if (b !== undefined) return b;
+      await settle();
+    }
+  };
+  const report = async (name: string): Promise<void> => {
+    if (onProgress !== undefined) await onProgress({ path: file.target, bytesWritten, totalBytes: file.totalBytes, tensorsDone, tensorCount: tensors.length, name });
+  };
+
+  let batch: { buf: Uint8Array; position: number; used: number } | undefined;
+  const issue = (): void => {
+    if (batch !== undefined && batch.used > 0) write(batch.buf.subarray(0, batch.used), batch.position, batch.buf);
+    else if (batch !== undefined) pool.give(batch.buf);
+    batch = undefined;
   };
   try {
-    for (let start = 0; start < t.count; start += per) {
-      signal?.throwIfAborted();
-      const n = Math.min(per, t.count - start);
-      // the buffer not being written: the first chunk uses st.buf, then they alternate
-      if (pending !== undefined) st.spare ??= new ArrayBuffer(st.buf.byteLength);
-      const buf = pending === undefined || st.spare === undefined ? st.buf : st.spare;
-      const out = outView(buf, t.dtype, n);
-      try {
-        await t.write.call(t.source, start, n, out);
-      } catch (e) {
-        throw withContext(e, `${fn}: the source of ${JSON.stringify(t.name)} failed writing elements [${start}, ${start + n})`);
+    write(file.head, 0, undefined);
+    let position = file.dataStart;
+    for (let ti = 0; ti < tensors.length; ti++) {
+      const t = tensors[ti]!;
+      const per = chunkElements(opts.chunkBytes, t.dtype);
+      const size = ELEMENT_BYTES[t.dtype];
+      for (let start = 0; start < t.count; start += per) {
+        signal?.throwIfAborted();
+        const n = Math.min(per, t.count - start);
+        const bytes = n * size;
+        // a chunk joins the buffer being filled if it fits and its elements are aligned there
+        if (batch !== undefined && (batch.used + bytes > cap || batch.used % size !== 0)) issue();
+        batch ??= { buf: await acquire(), position, used: 0 };
+        const out = outView(batch.buf, t.dtype, n, batch.used);
+        try {
+          await t.write.call(t.source, start, n, out);
+        } catch (e) {
+          throw withContext(e, `${fn}: the source of ${JSON.stringify(t.name)} failed writing elements [${start}, ${start + n})`);
+        }
+        signal?.throwIfAborted();
+        batch.used += bytes;
+        position += bytes;
+        if (batch.used === cap) issue();
+        if (start + n < t.count) await report(t.name);
       }
+      tensorsMade++;
+      if (ti === tensors.length - 1) await drain();
       signal?.throwIfAborted();
-      await settle();
-      if (onProgress !== undefined && start > 0) await onProgress(progress(st, t.name));
-      pending = writeFully(st.fh, new Uint8Array(buf, 0, n * size), position + start * size);
-      pendingBytes = n * size;
-      if (buf === st.spare) {
-        // swap, so the next chunk goes to the buffer this one did not use
-        st.spare = st.buf;
-        st.buf = buf;
-      }
+      await report(t.name);
     }
-    await settle();
+    await drain();
   } finally {
-    // never leave a write in flight behind an error: the caller closes and removes the file
-    if (pending !== undefined) await pending.catch(() => undefined);
+    // never leave a write or flush in flight behind an error: the caller closes and removes the file
+    for (const w of inflight) {
+      await w.done.catch(() => undefined);
+      if (w.buf !== undefined) pool.give(w.buf);
+    }
+    if (batch !== undefined) pool.give(batch.buf);
+    await flushing;
   }
-  st.tensorsDone++;
-  signal?.throwIfAborted();
-  if (onProgress !== undefined) await onProgress(progress(st, t.name));
-}
-
-function progress(st: StreamState, name: string): WriteProgress {
-  return { path: st.target, bytesWritten: st.bytesWritten, totalBytes: st.totalBytes, tensorsDone: st.tensorsDone, tensorCount: st.tensorCount, name };
+  if (bytesWritten !== file.totalBytes) throw new Error(`${fn}: wrote ${bytesWritten} bytes, expected ${file.totalBytes} (internal error)`);
 }
 
 /** An Error saying where it happened, with the original as `cause` (its message kept). */

@@ -14,16 +14,16 @@ import { open, type FileHandle } from 'node:fs/promises';
 import {
   assertLittleEndian,
   atomicWrite,
+  BufferPool,
   bufferBytes,
   planTensor,
   readFully,
   readOptions,
   show,
   streamOptions,
-  streamTensor,
+  streamTensors,
   writeFully,
   type StreamOptions,
-  type StreamState,
   type TensorSource,
   type WriteDType,
 } from './common.js';
@@ -86,7 +86,7 @@ function pad(dict: string, lenBytes: number): string {
 
 /**
  * Writes one tensor to a `.npy` file (C order, little-endian `<f4`, `<f8` or `<f2`), streamed
- * through one reusable buffer of `chunkBytes`, with the same temp file + rename rule as
+ * in chunks of `chunkBytes` through at most three reusable buffers, with the same temp file + rename rule as
  * `writeSafetensors`: on any error or abort the target is untouched and no temporary file
  * remains. The source's `name` is not stored (a .npy file holds one unnamed array). The bytes
  * are those `numpy.save` writes for the same array.
@@ -106,12 +106,7 @@ export async function writeNpy(path: string, source: TensorSource, options?: Str
   const total = header.length + t.bytes;
   if (!Number.isSafeInteger(total)) throw new RangeError(`${FN_W}: the file would be more than 2^53 - 1 bytes`);
   opts.signal?.throwIfAborted();
-  await atomicWrite(path, async (fh) => {
-    const st: StreamState = { target: path, fh, buf: new ArrayBuffer(bufferBytes([t], opts.chunkBytes)), opts, totalBytes: total, tensorCount: 1, bytesWritten: 0, tensorsDone: 0 };
-    await writeFully(fh, header, 0);
-    st.bytesWritten = header.length;
-    await streamTensor(FN_W, st, t, header.length);
-  });
+  await atomicWrite(path, (fh) => streamTensors(FN_W, fh, { target: path, head: header, dataStart: header.length, tensors: [t], totalBytes: total }, opts, new BufferPool(FN_W, bufferBytes([t], opts.chunkBytes), opts.buffer)));
   return { path, bytes: total, dataOffset: header.length };
 }
 

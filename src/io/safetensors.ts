@@ -14,17 +14,17 @@ import { join } from 'node:path';
 import {
   assertLittleEndian,
   atomicWrite,
+  BufferPool,
   bufferBytes,
   planTensor,
   readFully,
   readOptions,
   show,
   streamOptions,
-  streamTensor,
+  streamTensors,
   writeFully,
   type PlannedTensor,
   type StreamOptions,
-  type StreamState,
   type TensorSource,
 } from './common.js';
 
@@ -183,35 +183,20 @@ function freezeHeader(h: SafetensorsHeader): SafetensorsHeader {
 }
 
 /** Writes planned tensors to `target` (temp file + rename). */
-async function writeFile(fn: string, target: string, tensors: readonly PlannedTensor[], metadata: readonly [string, string][], opts: ReturnType<typeof streamOptions>): Promise<WriteSummary> {
+async function writeFile(fn: string, target: string, tensors: readonly PlannedTensor[], metadata: readonly [string, string][], opts: ReturnType<typeof streamOptions>, pool: BufferPool): Promise<WriteSummary> {
   assertLittleEndian(fn);
   const { bytes, header } = layout(tensors, metadata);
   opts.signal?.throwIfAborted();
-  await atomicWrite(target, async (fh: FileHandle) => {
-    const st: StreamState = {
-      target,
-      fh,
-      buf: new ArrayBuffer(bufferBytes(tensors, opts.chunkBytes)),
-      opts,
-      totalBytes: header.fileBytes,
-      tensorCount: tensors.length,
-      bytesWritten: 0,
-      tensorsDone: 0,
-    };
-    await writeFully(fh, bytes, 0);
-    st.bytesWritten = bytes.length;
-    for (let i = 0; i < tensors.length; i++) {
-      const t = tensors[i]!;
-      await streamTensor(fn, st, t, header.dataStart + header.tensors[i]!.begin);
-    }
-    if (st.bytesWritten !== header.fileBytes) throw new Error(`${fn}: wrote ${st.bytesWritten} bytes, expected ${header.fileBytes} (internal error)`);
-  });
+  await atomicWrite(target, (fh: FileHandle) => streamTensors(fn, fh, { target, head: bytes, dataStart: header.dataStart, tensors, totalBytes: header.fileBytes }, opts, pool));
   return { path: target, bytes: header.fileBytes, header };
 }
 
 /**
- * Writes tensors to one safetensors file, streaming each through a single reusable buffer of
- * `chunkBytes` (memory stays bounded whatever the model size; no tensor is ever held whole).
+ * Writes tensors to one safetensors file, streaming them in chunks of at most `chunkBytes`
+ * through at most three reusable buffers of that size (memory stays bounded whatever the model
+ * size; no tensor is ever held whole). Consecutive chunks share a buffer while they fit, a full
+ * buffer is written while the next is filled, and a flush of what is written starts every
+ * 64 MiB, so value generation, page-cache writes and the disk's writeback overlap.
  *
  * Validation happens before the file is created: names non-empty, unique and not
  * `__metadata__`; shapes of non-negative safe integers; sizes safe; metadata values strings.
@@ -230,7 +215,7 @@ export async function writeSafetensors(path: string, sources: Iterable<TensorSou
   const opts = streamOptions(FN_W, o);
   const metadata = checkMetadata(FN_W, o.metadata);
   const tensors = planAll(FN_W, sources);
-  return writeFile(FN_W, path, tensors, metadata, opts);
+  return writeFile(FN_W, path, tensors, metadata, opts, new BufferPool(FN_W, bufferBytes(tensors, opts.chunkBytes), opts.buffer));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,10 +360,9 @@ export async function writeShardedSafetensors(dir: string, sources: Iterable<Ten
   opts.signal?.throwIfAborted();
   await mkdir(dir, { recursive: true });
   const files: WriteSummary[] = [];
-  for (const shard of plan) {
-    if (rank !== undefined && shard.index % rank.size !== rank.index) continue;
-    files.push(await writeFile(FN_S, join(dir, shard.file), tensors.slice(shard.first, shard.end), metadata, opts));
-  }
+  const mine = plan.filter((shard) => rank === undefined || shard.index % rank.size === rank.index);
+  const pool = new BufferPool(FN_S, bufferBytes(mine.flatMap((shard) => tensors.slice(shard.first, shard.end)), opts.chunkBytes), opts.buffer);
+  for (const shard of mine) files.push(await writeFile(FN_S, join(dir, shard.file), tensors.slice(shard.first, shard.end), metadata, opts, pool));
   let index: ShardIndex | undefined;
   let indexPath: string | undefined;
   if (plan.length > 1 && (rank === undefined || rank.index === 0)) {
