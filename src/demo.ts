@@ -5,32 +5,35 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from './index.js';
-import { readTensor, writeSafetensors } from './io/safetensors.js';
+import { readTensor } from './io/safetensors.js';
 import { planModel } from './model/plan.js';
 import { gpt2 } from './model/presets.js';
+import { writePlan } from './model/write.js';
 import { parameterCount } from './model/spec.js';
 import { formatBytes, Progress } from './cli/progress.js';
-import { CHUNK_BYTES, modelMetadata, num, observedSources, RunningStats, summaryTable } from './cli/table.js';
+import { num, RunningStats, statsObserver, summaryTable } from './cli/table.js';
 import { histogram, renderTerminal } from './viz/histogram.js';
 
 async function main(): Promise<void> {
   const dir = 'out';
   const path = join(dir, 'gpt2-small.safetensors');
   mkdirSync(dir, { recursive: true });
-  const wi = await load();
+  const wi = await load({ workers: 'auto' });
   const spec = gpt2();
   const plan = planModel(wi, spec, { seed: 1, recipe: 'gpt2', dtype: 'float32' });
   const stats = new Map<string, RunningStats>();
-  const sources = observedSources(wi, plan, stats);
+  const observer = statsObserver(wi, plan, stats);
   const dataBytes = plan.entries.reduce((a, e) => a + e.shape.reduce((b, d) => b * d, 1) * 4, 0);
   console.log(`weightinit demo: GPT-2 small, ${parameterCount(spec).toLocaleString('en-US')} parameters, ${plan.entries.length} tensors, recipe ${plan.recipe}, seed 1, float32`);
   console.log(`writing ${formatBytes(dataBytes)} to ${path} (streamed: no tensor is ever whole in memory)\n`);
 
-  const progress = new Progress(process.stderr, [{ path, dataBytes, tensors: sources.length }]);
+  const progress = new Progress(process.stderr, [{ path, dataBytes, tensors: plan.entries.length }]);
   const t0 = performance.now();
-  const w = await writeSafetensors(path, sources, { metadata: modelMetadata(plan, undefined), onProgress: progress.update, chunkBytes: CHUNK_BYTES });
+  const { written } = await writePlan(wi, plan, path, { onProgress: progress.update, observe: observer.observe });
   const seconds = (performance.now() - t0) / 1000;
+  observer.release();
   progress.finish();
+  const bytes = 'bytes' in written ? written.bytes : 0;
 
   console.log('\nper tensor: rule, initializer, mean and std of the values written (accumulated while writing), std of the formula\n');
   console.log(summaryTable(plan, stats, 6));
@@ -63,8 +66,8 @@ async function main(): Promise<void> {
     console.log(renderTerminal(histogram(data, 64, -b, b), 6).replace(/^/gm, '  '));
   }
 
-  const mb = w.bytes / 1e6;
-  console.log(`\nwrote ${w.bytes.toLocaleString('en-US')} bytes in ${seconds.toFixed(2)} s: ${(mb / seconds).toFixed(0)} MB/s (generation, statistics, file write and fsync)`);
+  const mb = bytes / 1e6;
+  console.log(`\nwrote ${bytes.toLocaleString('en-US')} bytes in ${seconds.toFixed(2)} s: ${(mb / seconds).toFixed(0)} MB/s (generation, statistics, file write and fsync)`);
   console.log(`file: ${path}   (weightinit inspect ${path} reads it back with statistics)`);
   console.log('the same from the command line: npx weightinit init --preset gpt2 --seed 1 --out out/gpt2-small.safetensors');
 }

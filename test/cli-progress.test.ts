@@ -1,9 +1,13 @@
 // The progress display in-process with a fake clock: on a terminal one bar redrawn with \r at
 // most 10 times a second (and at each finished file), plain lines per 10% otherwise; and the
-// streaming statistics against two-pass float64 references.
+// streaming statistics against two-pass float64 references, the wasm kernel's against the
+// JavaScript accumulator's.
 import { describe, expect, it } from 'vitest';
 import { Progress } from '../src/cli/progress.js';
-import { addValues, RunningStats } from '../src/cli/table.js';
+import { addValues, RunningStats, statsObserver } from '../src/cli/table.js';
+import { engineOf } from '../src/engine/engine.js';
+import type { Plan, PlanEntry } from '../src/model/plan.js';
+import { load } from './helpers/load.js';
 
 function feed(tty: boolean): { out: string; writes: number } {
   let out = '';
@@ -67,4 +71,64 @@ describe('RunningStats', () => {
     expect(h.min).toBe(-2);
     expect(h.mean).toBeCloseTo((1 - 2 + 2 ** -24) / 3, 12);
   });
+});
+
+describe('statsObserver (the wasm sums)', () => {
+  /** Deterministic pseudo-random 16-bit words. */
+  const words = (n: number, seed: number): Uint16Array => {
+    const w = new Uint16Array(n);
+    let x = seed >>> 0 || 1;
+    for (let i = 0; i < n; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      w[i] = x & 0xffff;
+    }
+    return w;
+  };
+  const entry = (name: string, dtype: PlanEntry['dtype']) => ({ name, dtype }) as PlanEntry;
+
+  for (const workers of [0, 1]) {
+    it(`equals the JavaScript accumulator for float32, bfloat16, float16 and float64 chunks, NaN and infinities counted apart (${workers ? 'shared memory' : 'own memory'})`, async () => {
+      const wi = await load({ seed: 1, workers });
+      const e = engineOf(wi);
+      const entries = [entry('f32', 'float32'), entry('bf16', 'bfloat16'), entry('f16', 'float16'), entry('f64', 'float64')];
+      const stats = new Map<string, RunningStats>();
+      const obs = statsObserver(wi, { seed: 1n, recipe: 'test', entries } as Plan, stats);
+      const ref = new Map(entries.map((x) => [x.name, new RunningStats()]));
+      const region = e.heap.alloc(1 << 16, 'test chunks');
+      let seed = 7;
+      for (const n of [1, 7, 8, 9, 1000, 4099]) {
+        for (const x of entries) {
+          // random words: every half pattern (NaN and infinities among them); float32 values of modest range with an inf and a NaN in some chunks
+          let values: Float32Array | Uint16Array | Float64Array;
+          if (x.dtype === 'float32') {
+            values = new Float32Array(n).map((_, i) => Math.sin(seed * 1000 + i) * 3 + 0.25);
+            if (n > 100) values[n >> 1] = seed % 2 ? NaN : -Infinity;
+          } else if (x.dtype === 'float64') values = new Float64Array(n).map((_, i) => Math.cos(seed + i));
+          else values = words(n, seed);
+          seed++;
+          addValues(ref.get(x.name)!, x.dtype === 'float32' ? 'F32' : x.dtype === 'float64' ? 'F64' : x.dtype === 'bfloat16' ? 'BF16' : 'F16', values);
+          // alternately a chunk in wasm memory (summed in place) and one outside it (copied to the staging region)
+          if (seed % 2 === 0 && values.byteLength <= 1 << 16) {
+            const Kind = values.constructor as Float32ArrayConstructor;
+            const inWasm = new Kind(e.memory.buffer, region, values.length);
+            inWasm.set(values as Float32Array);
+            obs.observe(x, 0, inWasm);
+          } else obs.observe(x, 0, values);
+        }
+      }
+      obs.release();
+      e.heap.free(region);
+      for (const x of entries) {
+        const a = stats.get(x.name)!;
+        const b = ref.get(x.name)!;
+        expect([a.count, a.min, a.max, a.nonFinite], x.name).toEqual([b.count, b.min, b.max, b.nonFinite]);
+        expect(Math.abs(a.mean - b.mean), x.name).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b.mean), b.std));
+        expect(Math.abs(a.std - b.std), x.name).toBeLessThanOrEqual(1e-12 * b.std);
+      }
+      expect(stats.get('f16')!.nonFinite).toBeGreaterThan(0);
+      expect(stats.get('f32')!.nonFinite).toBeGreaterThan(0);
+    });
+  }
 });

@@ -1,10 +1,11 @@
 // Model plans: named keys (adding, removing, reordering tensors changes no other tensor), each
 // recipe against its source's formulas (written out here, not read from the recipe), user rules
 // by glob, errors, streaming ranges, and writeModel's file read back bit for bit.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { engineOf } from '../src/engine/engine.js';
 import { load } from '../src/index.js';
 import { readSafetensorsHeader, readTensor } from '../src/io/safetensors.js';
 import { fillEntry, initModel, planModel, type Plan, type PlanEntry } from '../src/model/plan.js';
@@ -286,6 +287,39 @@ describe('fillEntry and writeModel', () => {
       }
     });
   }
+  it('writeModel with a worker pool (its buffers in the shared wasm memory) writes the same bytes; observe sees every value once, as written', async () => {
+    const s = gpt2({ nLayer: 2, nEmbd: 64, vocab: 300, nCtx: 16, nHead: 2 });
+    const pooled = await load({ seed: 1, workers: 1 });
+    for (const dtype of ['float32', 'bfloat16'] as const) {
+      const a = join(dir, `pool-${dtype}-0.safetensors`);
+      const b = join(dir, `pool-${dtype}-1.safetensors`);
+      await writeModel(wi, s, a, { seed: 4, dtype, recipe: 'gpt2' });
+      const seen = new Map<string, Uint8Array[]>();
+      const inWasm = new Set<string>();
+      const e = engineOf(pooled);
+      await writeModel(pooled, s, b, {
+        seed: 4,
+        dtype,
+        recipe: 'gpt2',
+        chunkBytes: 4096,
+        observe(entry, start, values) {
+          const list = seen.get(entry.name) ?? [];
+          expect(start).toBe(list.reduce((n, c) => n + c.length / (dtype === 'float32' ? 4 : 2), 0));
+          list.push(new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice());
+          seen.set(entry.name, list);
+          if (values.buffer === e.memory.buffer) inWasm.add(entry.name);
+        },
+      });
+      expect(readFileSync(b).equals(readFileSync(a)), dtype).toBe(true);
+      const h = await readSafetensorsHeader(b);
+      const file = readFileSync(b);
+      for (const t of h.tensors) {
+        const chunks = seen.get(t.name) ?? [];
+        expect(Buffer.concat(chunks).equals(file.subarray(t.fileBegin, t.fileEnd)), t.name).toBe(true);
+        if (t.count > 0) expect(inWasm.has(t.name), t.name).toBe(true);
+      }
+    }
+  });
   it('writeModel sharded: every tensor in its shard, equal to initModel', async () => {
     const s = mlp({ sizes: [30, 20, 10] });
     const out = join(dir, 'sharded');

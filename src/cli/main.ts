@@ -13,15 +13,16 @@ import { pathToFileURL } from 'node:url';
 import { randomRoot } from '../engine/keys.js';
 import { load } from '../index.js';
 import { ELEMENT_BYTES, type WriteProgress } from '../io/common.js';
-import { planShards, readSafetensorsHeader, writeSafetensors, writeShardedSafetensors, type SafetensorsTensorInfo } from '../io/safetensors.js';
+import { planShards, readSafetensorsHeader, type SafetensorsTensorInfo } from '../io/safetensors.js';
 import { specFromTensors } from '../model/infer.js';
 import { planModel, type Plan } from '../model/plan.js';
 import { preset, PRESET_NAMES } from '../model/presets.js';
 import { RECIPE_NAMES, type Rule } from '../model/recipes.js';
+import { planSources, writePlan } from '../model/write.js';
 import { parameterCount, parseSpec, type ModelInfo, type ModelSpec, type SpecDType } from '../model/spec.js';
 import { DTYPES, list, parse, parsePresetOpts, parseRank, parseRules, parseSeedArg, RANK_ENV, str, UsageError, type Rank } from './args.js';
 import { formatBytes, Progress, type PlannedFile, type ProgressStream } from './progress.js';
-import { addValues, CHUNK_BYTES, formatTable, modelMetadata, num, observedSources, RunningStats, summaryRow, SUMMARY_HEADER } from './table.js';
+import { addValues, formatTable, num, RunningStats, statsObserver, summaryRow, SUMMARY_HEADER } from './table.js';
 
 export const HELP = `weightinit - initialize model weights and write them as safetensors
 
@@ -221,11 +222,11 @@ async function init(args: string[], out: (s: string) => void, err: (s: string) =
   }
   const recipe = recipeArg ?? defaultRecipe(spec);
 
-  const wi = await load();
+  // a worker pool draws values on the other cores while this thread issues the file writes
+  const wi = await load({ workers: 'auto' });
   const plan = planModel(wi, spec, { seed, dtype: dtype ?? 'float32', recipe, ...(rules !== undefined ? { rules } : {}) });
   const stats = new Map<string, RunningStats>();
-  const srcs = observedSources(wi, plan, stats);
-  const metadata = modelMetadata(plan, rules);
+  const srcs = planSources(wi, plan);
 
   // the files this run writes, for the progress display and the summary
   let planned: PlannedFile[];
@@ -267,15 +268,21 @@ async function init(args: string[], out: (s: string) => void, err: (s: string) =
   if (!quiet && !json) err(`writing ${written.size} tensors, ${formatBytes(planned.reduce((a, f) => a + f.dataBytes, 0))} (${plan.recipe} recipe, seed ${plan.seed}) to ${outPath}\n`);
   let files: { path: string; bytes: number }[];
   let indexPath: string | undefined;
+  let metadata: Record<string, string>;
+  const observer = statsObserver(wi, plan, stats);
   try {
-    if (shards === undefined) {
-      const w = await writeSafetensors(outPath, srcs, { metadata, onProgress, signal: ac.signal, chunkBytes: CHUNK_BYTES });
-      files = [{ path: w.path, bytes: w.bytes }];
-    } else {
-      const w = await writeShardedSafetensors(outPath, srcs, { metadata, onProgress, signal: ac.signal, chunkBytes: CHUNK_BYTES, shards, ...(rank !== undefined ? { rank: { index: rank.index, size: rank.size } } : {}) });
-      files = w.files.map((f) => ({ path: f.path, bytes: f.bytes }));
-      indexPath = w.indexPath;
-    }
+    const w = await writePlan(wi, plan, outPath, {
+      ...(rules !== undefined ? { rules } : {}),
+      onProgress,
+      signal: ac.signal,
+      observe: observer.observe,
+      ...(shards !== undefined ? { shards, ...(rank !== undefined ? { rank: { index: rank.index, size: rank.size } } : {}) } : {}),
+    });
+    metadata = w.metadata;
+    if ('files' in w.written) {
+      files = w.written.files.map((f) => ({ path: f.path, bytes: f.bytes }));
+      indexPath = w.written.indexPath;
+    } else files = [{ path: w.written.path, bytes: w.written.bytes }];
   } catch (e) {
     progress?.interrupt();
     if (ac.signal.aborted) {
@@ -287,6 +294,7 @@ async function init(args: string[], out: (s: string) => void, err: (s: string) =
     throw e;
   } finally {
     unsubscribe();
+    observer.release();
   }
   progress?.finish();
   const seconds = (performance.now() - started) / 1000;

@@ -1,11 +1,11 @@
 // The per-tensor summary of a write: statistics of the values actually written, accumulated
-// chunk by chunk in the TensorSource.write hook (no tensor is ever held whole), and the
-// plain-text table the CLI and the demo print.
+// chunk by chunk through the model writer's observe hook (no tensor is ever held whole), and
+// the plain-text table the CLI and the demo print.
 import { bfloat16ToNumber, halfToNumber } from '../dtype.js';
-import { DEFAULT_CHUNK_BYTES, type TensorOut, type TensorSource, type WriteDType } from '../io/common.js';
+import { engineOf } from '../engine/engine.js';
+import type { TensorOut } from '../io/common.js';
 import type { Plan, PlanEntry } from '../model/plan.js';
-import { packageVersion, planSources } from '../model/write.js';
-import type { Rule } from '../model/recipes.js';
+import type { WritePlanOptions } from '../model/write.js';
 import type { WeightInit } from '../weightinit.js';
 
 /** Running count, mean, M2 (sum of squared deviations), min and max; chunks merged by Chan et al.'s pairwise formula. */
@@ -108,6 +108,18 @@ export class RunningStats {
     this.mergeMoments(n, shift + s / n, Math.max(0, q - (s * s) / n));
   }
 
+  /**
+   * Adds the sums of a run of values (assembly/stats.ts): `count` finite values with
+   * Σ(x − shift) = s and Σ(x − shift)² = q, their min and max, and `nonFinite` values left out.
+   */
+  addSums(count: number, shift: number, s: number, q: number, min: number, max: number, nonFinite: number): void {
+    this.nonFinite += nonFinite;
+    if (count === 0) return;
+    if (min < this.min) this.min = min;
+    if (max > this.max) this.max = max;
+    this.mergeMoments(count, shift + s / count, Math.max(0, q - (s * s) / count));
+  }
+
   /** Adds another accumulator's values (as if they had been added here). */
   merge(other: RunningStats): void {
     this.nonFinite += other.nonFinite;
@@ -172,104 +184,59 @@ export function addValues(st: RunningStats, dtype: 'F32' | 'F64' | 'F16' | 'BF16
   st.addBits(bits, dtype === 'BF16' ? bf16Table() : f16Table(), count);
 }
 
-/** The chunk size the CLI passes to the writers (so the read-ahead predicts their requests exactly). */
-export const CHUNK_BYTES = DEFAULT_CHUNK_BYTES;
-
-const ELEMENT: Readonly<Record<WriteDType, number>> = { F32: 4, F64: 8, F16: 2, BF16: 2 };
-
-function viewOf(buf: ArrayBuffer, dtype: WriteDType, count: number): Float32Array | Float64Array | Uint16Array {
-  return dtype === 'F32' ? new Float32Array(buf, 0, count) : dtype === 'F64' ? new Float64Array(buf, 0, count) : new Uint16Array(buf, 0, count);
-}
-
 /**
- * The plan's tensors as writer sources whose write hook also feeds `stats` (one RunningStats
- * per entry, by name): the statistics are of exactly the values handed to the writer.
- *
- * With `readAhead` (the default), each write() also schedules the chunk the writer will ask
- * for next (the writers go tensor by tensor in chunks of `chunkBytes`) into a second buffer of
- * its own, on a setImmediate: it is generated, and its statistics computed, while the writer's
- * file write of the current chunk is in flight on libuv's thread pool. When the writer asks for
- * it, it is copied into the writer's buffer and its statistics merged; a request that was not
- * predicted (another order, another chunk size) is simply computed on the spot, so the output
- * never depends on the prediction.
+ * One RunningStats per plan entry (by name, into `stats`) and the `observe` hook of writePlan
+ * that feeds them: the sums of each chunk of written values come from a SIMD kernel
+ * (assembly/stats.ts) over the chunk where it lies in wasm memory (the model writer's buffers
+ * are there when the memory is shared), else over a copy in a staging region; float64 chunks
+ * are summed here. `release()` frees the wasm memory it took.
  */
-export function observedSources(wi: WeightInit, plan: Plan, stats: Map<string, RunningStats>, opts: { readAhead?: boolean; chunkBytes?: number } = {}): TensorSource[] {
-  const base = planSources(wi, plan);
-  const readAhead = opts.readAhead ?? true;
-  const chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
-  const counts = base.map((s) => s.shape.reduce((a, d) => a * d, 1));
-  const all = base.map((s) => {
-    const st = new RunningStats();
-    stats.set(s.name, st);
-    return st;
-  });
-  let own: ArrayBuffer | undefined;
-  let ahead: { i: number; start: number; count: number; partial: RunningStats; ready: boolean; cancel: () => void } | undefined;
-
-  const compute = (i: number, start: number, count: number, out: ArrayBufferView, st: RunningStats): void => {
-    const s = base[i]!;
-    s.write(start, count, out as TensorOut);
-    addValues(st, s.dtype, out, count);
-  };
-  /** The request that follows (i, start, count), if any: the rest of tensor i, else the first chunk of the next non-empty tensor. */
-  const following = (i: number, start: number, count: number): { i: number; start: number; count: number } | undefined => {
-    let j = i;
-    let at = start + count;
-    while (j < base.length && at >= counts[j]!) {
-      j++;
-      at = 0;
-    }
-    if (j >= base.length) return undefined;
-    const per = Math.max(1, Math.floor(chunkBytes / ELEMENT[base[j]!.dtype]));
-    return { i: j, start: at, count: Math.min(per, counts[j]! - at) };
-  };
-  const schedule = (i: number, start: number, count: number): void => {
-    const next = following(i, start, count);
-    if (next === undefined) return;
-    const bytes = next.count * ELEMENT[base[next.i]!.dtype];
-    if (own === undefined || own.byteLength < bytes) own = new ArrayBuffer(Math.max(bytes, Math.min(chunkBytes, 64 << 20)));
-    const buf = own;
-    const a = { ...next, partial: new RunningStats(), ready: false, cancel: () => clearImmediate(timer) };
-    const run = () => {
-      if (a.ready) return;
-      compute(a.i, a.start, a.count, viewOf(buf, base[a.i]!.dtype, a.count), a.partial);
-      a.ready = true;
-    };
-    const timer = setImmediate(run);
-    (a as { run?: () => void }).run = run;
-    ahead = a;
-  };
-
-  return base.map((s, i) => ({
-    name: s.name,
-    shape: s.shape,
-    dtype: s.dtype,
-    write(start: number, count: number, out: TensorOut) {
-      const a = ahead;
-      ahead = undefined;
-      if (readAhead && a !== undefined && a.i === i && a.start === start && a.count === count) {
-        a.cancel();
-        if (!a.ready) (a as { run?: () => void }).run!();
-        const bytes = count * ELEMENT[s.dtype];
-        new Uint8Array(out.buffer, out.byteOffset, bytes).set(new Uint8Array(own!, 0, bytes));
-        all[i]!.merge(a.partial);
-      } else {
-        a?.cancel();
-        compute(i, start, count, out, all[i]!);
-      }
-      if (readAhead) schedule(i, start, count);
-    },
-  }));
-}
-
-/** The `__metadata__` writeModel records (src/model/write.ts), so a file written here says how to make it again in the same words. */
-export function modelMetadata(plan: Plan, rules: readonly Rule[] | undefined): Record<string, string> {
+export function statsObserver(wi: WeightInit, plan: Plan, stats: Map<string, RunningStats>): { observe: NonNullable<WritePlanOptions['observe']>; release(): void } {
+  for (const e of plan.entries) stats.set(e.name, new RunningStats());
+  const e = engineOf(wi);
+  const k = e.core;
+  const sums = e.heap.alloc(48, 'the statistics sums');
+  let staging = 0;
+  let stagingBytes = 0;
   return {
-    format: 'pt',
-    seed: plan.seed.toString(),
-    recipe: plan.recipe,
-    weightinit: packageVersion(),
-    rules: JSON.stringify(rules ?? [], (_k, v: unknown) => (typeof v === 'function' ? '[function]' : v)),
+    observe(entry, _start, values) {
+      const st = stats.get(entry.name)!;
+      const n = values.length;
+      if (n === 0) return;
+      if (values instanceof Float64Array) {
+        st.addArray(values);
+        return;
+      }
+      const bytes = values.byteLength;
+      let p = values.byteOffset;
+      if (values.buffer !== e.memory.buffer) {
+        if (stagingBytes < bytes) {
+          if (staging !== 0) e.heap.free(staging);
+          staging = 0;
+          staging = e.heap.alloc(bytes, 'the statistics staging region');
+          stagingBytes = bytes;
+        }
+        new Uint8Array(e.memory.buffer, staging, bytes).set(new Uint8Array(values.buffer, values.byteOffset, bytes));
+        p = staging;
+      }
+      const mem = e.memory.buffer;
+      let shift: number;
+      if (entry.dtype === 'float32') {
+        shift = new Float32Array(mem, p, 1)[0]!;
+      } else {
+        const b = new Uint16Array(mem, p, 1)[0]!;
+        shift = entry.dtype === 'bfloat16' ? bfloat16ToNumber(b) : halfToNumber(b);
+      }
+      if (!Number.isFinite(shift)) shift = 0;
+      (entry.dtype === 'float32' ? k.statsF32 : entry.dtype === 'bfloat16' ? k.statsBf16 : k.statsF16)(p, n, shift, sums);
+      const r = new Float64Array(e.memory.buffer, sums, 6);
+      st.addSums(r[0]!, shift, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!);
+    },
+    release() {
+      e.heap.free(sums);
+      if (staging !== 0) e.heap.free(staging);
+      staging = 0;
+    },
   };
 }
 
