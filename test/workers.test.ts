@@ -62,6 +62,13 @@ describe('worker pool', () => {
         const out = new (probe.toArray().constructor as new (n: number) => Arr)(N);
         f(w, { seed: 9, out });
         expect(same(bytes(out), want), `${w.threads} threads, out`).toBe(true);
+        // out inside the instance's own shared memory (the model writer's buffers): filled in place
+        const e = engineOf(w);
+        const at = e.heap.alloc(out.byteLength);
+        const own = new (out.constructor as new (b: ArrayBufferLike, o: number, n: number) => Arr)(e.memory.buffer, at, N);
+        f(w, { seed: 9, out: own });
+        expect(same(bytes(own), want), `${w.threads} threads, out in its own memory`).toBe(true);
+        e.heap.free(at);
       }
     });
   }

@@ -303,6 +303,13 @@ export class Engine {
     start: number, end: number, out: TypedArray,
   ): TypedArray | undefined {
     const n = end - start;
+    // out inside this instance's memory (a writer's buffer there): the parts go straight into it
+    if (bufferOf.call(out) === this.core.memory.buffer) {
+      const at = byteOffsetOf.call(out) as number;
+      fill(at, start, end);
+      if (clamp !== undefined) clamp(at, n);
+      return out;
+    }
     const per = Math.min(n, PARALLEL_OUT_CHUNK);
     let region: number;
     try {
