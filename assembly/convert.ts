@@ -113,21 +113,31 @@ const LANES: usize = memory.data<i32>([
  * runs); on those the bits are f32ToF16's / f32ToBf16's.
  */
 export function storeHalves(format: i32, src: usize, dst: usize, count: i32, lo: f32, hi: f32): void {
-  if (format == FORMAT_F16) storeF16(src, dst, count, lo, hi);
-  else storeBf16(src, dst, count, lo, hi);
+  // without bounds (±Infinity) the clamp is left out: the same values
+  if (lo == -Infinity && hi == Infinity) {
+    if (format == FORMAT_F16) storeF16(src, dst, count);
+    else storeBf16(src, dst, count);
+  } else if (format == FORMAT_F16) storeF16Clamped(src, dst, count, lo, hi);
+  else storeBf16Clamped(src, dst, count, lo, hi);
 }
 
-// One function per format (not two inlined copies in storeHalves, which the optimizer folds into
-// one loop that tests the format).
-function storeF16(src: usize, dst: usize, count: i32, lo: f32, hi: f32): void {
-  halfRun(FORMAT_F16, src, dst, count, lo, hi);
+// One function per variant (not copies inlined side by side in storeHalves, which the optimizer
+// folds into one loop that tests the format).
+function storeF16(src: usize, dst: usize, count: i32): void {
+  halfRun(FORMAT_F16, false, src, dst, count, 0, 0);
 }
-function storeBf16(src: usize, dst: usize, count: i32, lo: f32, hi: f32): void {
-  halfRun(FORMAT_BF16, src, dst, count, lo, hi);
+function storeBf16(src: usize, dst: usize, count: i32): void {
+  halfRun(FORMAT_BF16, false, src, dst, count, 0, 0);
+}
+function storeF16Clamped(src: usize, dst: usize, count: i32, lo: f32, hi: f32): void {
+  halfRun(FORMAT_F16, true, src, dst, count, lo, hi);
+}
+function storeBf16Clamped(src: usize, dst: usize, count: i32, lo: f32, hi: f32): void {
+  halfRun(FORMAT_BF16, true, src, dst, count, lo, hi);
 }
 
 // @ts-ignore: decorator
-@inline function halfRun(format: i32, src: usize, dst: usize, count: i32, lo: f32, hi: f32): void {
+@inline function halfRun(format: i32, clamp: bool, src: usize, dst: usize, count: i32, lo: f32, hi: f32): void {
   const l = f32x4.splat(lo);
   const h = f32x4.splat(hi);
   const abs = v128.load(LANES, 0);
@@ -138,29 +148,45 @@ function storeBf16(src: usize, dst: usize, count: i32, lo: f32, hi: f32): void {
   const sign = v128.load(LANES, 80);
   const bf16Bias = v128.load(LANES, 96);
   let i = 0;
-  for (; i + 8 <= count; i += 8) {
+  // 16 at a time (a whole block is 64 of them): half the loop's own overhead per value
+  for (; i + 16 <= count; i += 16) {
     const p = src + (<usize>i << 2);
-    const x0 = f32x4.pmax(f32x4.pmin(v128.load(p), h), l);
-    const x1 = f32x4.pmax(f32x4.pmin(v128.load(p, 16), h), l);
-    let out: v128;
-    if (format == FORMAT_F16) {
-      // the magnitudes narrow losslessly (each below 0x7c00). Narrowing the floats' bits with
-      // signed saturation keeps each one's sign in bit 15: a negative float (a negative i32
-      // below -32768: no NaN here) saturates to 0x8000, a positive one to at most 0x7fff
-      const m0 = halfMagnitude(v128.and(x0, abs), f16Bias, one, min, half);
-      const m1 = halfMagnitude(v128.and(x1, abs), f16Bias, one, min, half);
-      out = v128.or(i16x8.narrow_i32x4_u(m0, m1), v128.and(i16x8.narrow_i32x4_s(x0, x1), sign));
-    } else {
-      out = i16x8.narrow_i32x4_u(i32x4.shr_u(bfloatRound(x0, bf16Bias, one), 16), i32x4.shr_u(bfloatRound(x1, bf16Bias, one), 16));
-    }
-    v128.store(dst + (<usize>i << 1), out);
+    const q = dst + (<usize>i << 1);
+    eight(format, clamp, p, q, l, h, abs, f16Bias, one, min, half, sign, bf16Bias);
+    eight(format, clamp, p + 32, q + 16, l, h, abs, f16Bias, one, min, half, sign, bf16Bias);
   }
   for (; i < count; i++) {
     let x = load<f32>(src + (<usize>i << 2));
-    x = hi < x ? hi : x; // pmin
-    x = x < lo ? lo : x; // pmax
+    if (clamp) {
+      x = hi < x ? hi : x; // pmin
+      x = x < lo ? lo : x; // pmax
+    }
     const b = reinterpret<u32>(x);
     store<u16>(dst + (<usize>i << 1), <u16>(format == FORMAT_F16 ? halfBits(b) : bfloatBits(b)));
+  }
+}
+
+/** Eight float32 values at p, clamped into [l, h] if `clamp`, as eight half patterns at q (halfRun's constants). */
+// @ts-ignore: decorator
+@inline function eight(
+  format: i32, clamp: bool, p: usize, q: usize, l: v128, h: v128,
+  abs: v128, f16Bias: v128, one: v128, min: v128, half: v128, sign: v128, bf16Bias: v128,
+): void {
+  let x0 = v128.load(p);
+  let x1 = v128.load(p, 16);
+  if (clamp) {
+    x0 = f32x4.pmax(f32x4.pmin(x0, h), l);
+    x1 = f32x4.pmax(f32x4.pmin(x1, h), l);
+  }
+  if (format == FORMAT_F16) {
+    // the magnitudes narrow losslessly (each below 0x7c00). Narrowing the floats' bits with
+    // signed saturation keeps each one's sign in bit 15: a negative float (a negative i32
+    // below -32768: no NaN here) saturates to 0x8000, a positive one to at most 0x7fff
+    const m0 = halfMagnitude(v128.and(x0, abs), f16Bias, one, min, half);
+    const m1 = halfMagnitude(v128.and(x1, abs), f16Bias, one, min, half);
+    v128.store(q, v128.or(i16x8.narrow_i32x4_u(m0, m1), v128.and(i16x8.narrow_i32x4_s(x0, x1), sign)));
+  } else {
+    v128.store(q, i16x8.narrow_i32x4_u(i32x4.shr_u(bfloatRound(x0, bf16Bias, one), 16), i32x4.shr_u(bfloatRound(x1, bf16Bias, one), 16)));
   }
 }
 

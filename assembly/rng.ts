@@ -91,10 +91,11 @@ export const MODE_NORMAL: i32 = 2;
 /**
  * Generates the whole block `block` into dst (1024 x 4 bytes), transformed by `mode`.
  * Inlined into each kernel with a constant mode, so the untaken branches fold away.
- * p0, p1: (low, high) for uniform, (mean, std) for normal.
+ * p0, p1: (low, high) for uniform, (mean, std) for normal; top: the largest uniform value, at
+ * most the float32 below high (uniformTop).
  */
 // @ts-ignore: decorator
-@inline function genBlock(mode: i32, dst: usize, keyLo: u32, keyHi: u32, block: u64, p0: f32, p1: f32): void {
+@inline function genBlock(mode: i32, dst: usize, keyLo: u32, keyHi: u32, block: u64, p0: f32, p1: f32, top: f32): void {
   seedBlock(keyLo, keyHi, block);
   let a0 = v128.load(SEED, 0);
   let a1 = v128.load(SEED, 32);
@@ -106,8 +107,8 @@ export const MODE_NORMAL: i32 = 2;
   let b3 = v128.load(SEED, 112);
   const scale24 = f32x4.splat((p1 - p0) * 5.9604644775390625e-8); // (high - low) * 2^-24
   const low = f32x4.splat(p0);
-  // largest float32 below high: uniform values stay in [low, high)
-  const below = f32x4.splat(nextDown(p1));
+  // uniform values stay in [low, high): at most the largest float32 below high (or less, top)
+  const below = f32x4.splat(top);
   const mean = f32x4.splat(p0);
   const sd = f32x4.splat(p1);
   // Two steps per iteration: the second step's words do not depend on the first step's
@@ -275,17 +276,25 @@ export let walkHi: u64 = 0;
 // @ts-ignore: decorator
 @inline function fillRange(mode: i32, format: i32, out: usize, start: f64, count: i32, keyLo: u32, keyHi: u32, p0: f32, p1: f32, c0: f32, c1: f32): void {
   const shift: usize = format == FORMAT_F32 ? 2 : 1; // log2 of an output element's bytes
+  // uniform as halves: the upper half bound joins the clamp below high in the generator (the
+  // smaller of the two; the same values, pmin after pmin), and the lower one is left out where
+  // low is a half value itself (values are never below low)
+  const below = nextDown(p1);
+  const uniformHalf = mode == MODE_UNIFORM && format != FORMAT_F32;
+  const top = uniformHalf && c1 < below ? c1 : below;
+  const lo: f32 = uniformHalf && !(c0 > p0) ? -Infinity : c0;
+  const hi: f32 = uniformHalf ? Infinity : c1;
   walkBegin(start, count);
   while (walkNext()) {
     const dst = out + (<usize>(walkLo - walkFirst) << shift);
     if (format == FORMAT_F32 && walkLo == walkBlockStart && walkHi == walkBlockStart + <u64>BLOCK) {
-      genBlock(mode, dst, keyLo, keyHi, walkBlock, p0, p1);
+      genBlock(mode, dst, keyLo, keyHi, walkBlock, p0, p1, top);
     } else {
-      genBlock(mode, SCRATCH, keyLo, keyHi, walkBlock, p0, p1);
+      genBlock(mode, SCRATCH, keyLo, keyHi, walkBlock, p0, p1, top);
       const from = SCRATCH + (<usize>(walkLo - walkBlockStart) << 2);
       const n = <i32>(walkHi - walkLo);
       if (format == FORMAT_F32) memory.copy(dst, from, <usize>n << 2);
-      else storeHalves(format, from, dst, n, c0, c1);
+      else storeHalves(format, from, dst, n, lo, hi);
     }
   }
 }
@@ -318,7 +327,7 @@ export function fillNormal(out: usize, start: f64, count: i32, keyLo: u32, keyHi
  * transform the stream in a second pass over an L1-resident block (truncated normal, ...).
  */
 export function blockWords(dst: usize, keyLo: u32, keyHi: u32, block: f64): void {
-  genBlock(MODE_U32, dst, keyLo, keyHi, <u64>block, 0, 0);
+  genBlock(MODE_U32, dst, keyLo, keyHi, <u64>block, 0, 0, 0);
 }
 
 /** First address the TS allocator may use (above data segments). */
