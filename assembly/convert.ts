@@ -106,6 +106,18 @@ const LANES: usize = memory.data<i32>([
 ], 16);
 
 /**
+ * A clamp bound for storeHalves: c (a half value, as float32), or `none` (±Infinity) where the
+ * clamp would change nothing: the values never go beyond `extreme`, and extreme rounds to c's
+ * half itself, so (rounding being monotonic) no value rounds beyond c.
+ */
+// @ts-ignore: decorator
+@inline export function halfClampBound(format: i32, extreme: f32, c: f32, none: f32): f32 {
+  const e = reinterpret<u32>(extreme);
+  const b = reinterpret<u32>(c);
+  return (format == FORMAT_F16 ? halfBits(e) == halfBits(b) : bfloatBits(e) == bfloatBits(b)) ? none : c;
+}
+
+/**
  * float32 values at src, clamped into [lo, hi] (pmin then pmax), as `format` (float16 /
  * bfloat16, rounded to nearest even) bits at dst: how the generators write half output, a block
  * at a time from L1. The values are never NaN (lo <= hi neither), and for float16 stay below 65520

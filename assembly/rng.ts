@@ -6,7 +6,7 @@
 //   vector A = lanes 0..3, vector B = lanes 4..7; one step yields [A0 A1 A2 A3 B0 B1 B2 B3]
 //
 // Kernels never allocate and never validate: the TypeScript side does both.
-import { FORMAT_F32, storeHalves } from './convert';
+import { FORMAT_F32, halfClampBound, storeHalves } from './convert';
 
 /** Elements per block. Every block starts its own generator state. */
 export const BLOCK: i32 = 1024;
@@ -278,11 +278,11 @@ export let walkHi: u64 = 0;
   const shift: usize = format == FORMAT_F32 ? 2 : 1; // log2 of an output element's bytes
   // uniform as halves: the upper half bound joins the clamp below high in the generator (the
   // smaller of the two; the same values, pmin after pmin), and the lower one is left out where
-  // low is a half value itself (values are never below low)
+  // low rounds to it (values are never below low)
   const below = nextDown(p1);
   const uniformHalf = mode == MODE_UNIFORM && format != FORMAT_F32;
   const top = uniformHalf && c1 < below ? c1 : below;
-  const lo: f32 = uniformHalf && !(c0 > p0) ? -Infinity : c0;
+  const lo: f32 = uniformHalf ? halfClampBound(format, p0, c0, -Infinity) : c0;
   const hi: f32 = uniformHalf ? Infinity : c1;
   walkBegin(start, count);
   while (walkNext()) {

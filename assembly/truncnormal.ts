@@ -16,7 +16,7 @@
 //   t = Q(x)/Q(α) = 1 - u·(1 - Q(β)/Q(α)),  solve h(x) = h(α) - ln t
 // by Newton from x0 = √(α² - 2 ln t) (4 steps, fixed). β <= -30 is the mirror image.
 import { BLOCK, WORDS, blockWords, fillNormal, mix64, walkBegin, walkBlock, walkBlockStart, walkFirst, walkHi, walkLo, walkNext } from './rng';
-import { FORMAT_F32, storeHalves } from './convert';
+import { FORMAT_F32, halfClampBound, storeHalves } from './convert';
 import { millsRatio, normalQ } from './inline/ndtr';
 import { A0, A1, A2, A3, A4, A5, A6, A7, B1, B2, B3, B4, B5, B6, B7, ndtri } from './inline/ndtri';
 
@@ -327,6 +327,11 @@ export function fillTruncNormalFast(
 ): void {
   setup(alpha, beta);
   const fb = mix64(((<u64>keyHi << 32) | <u64>keyLo) ^ FALLBACK_SALT);
+  // values stay in [lo, hi]: a half bound that lo (hi) rounds to needs no clamp
+  if (format != FORMAT_F32) {
+    clampLo = halfClampBound(format, lo, clampLo, -Infinity);
+    clampHi = halfClampBound(format, hi, clampHi, Infinity);
+  }
   let g = <u64>start;
   const end = g + <u64>count;
   while (g < end) {

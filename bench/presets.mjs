@@ -9,7 +9,7 @@
 //
 // Goals: a preset costs at most 5% more than the bare call it reduces to (its std/bound
 // computation and option reading are per call, not per element); float16 / bfloat16 output
-// within 10% of float32 (the conversion pass over an L1-resident chunk); float64 is shown
+// within 10% of float32 (the kernels write the halves, a block at a time from L1); float64 is shown
 // (twice the bytes written) without a goal.
 import { pathToFileURL } from 'node:url';
 
@@ -48,6 +48,10 @@ function pairs() {
     { group: 'dtype', label: "`uniform` `dtype: 'float16'` vs float32", bare: uniform(1), variant: (wi, seed) => wi.uniform(flat, { seed, low: -1, high: 1, dtype: 'float16' }).free(), goal: H },
     { group: 'dtype', label: "`uniform` `dtype: 'bfloat16'` vs float32", bare: uniform(1), variant: (wi, seed) => wi.uniform(flat, { seed, low: -1, high: 1, dtype: 'bfloat16' }).free(), goal: H },
     { group: 'dtype', label: "`uniform` `dtype: 'float64'` vs float32 (2× the bytes)", bare: uniform(1), variant: (wi, seed) => wi.uniform(flat, { seed, low: -1, high: 1, dtype: 'float64' }).free(), goal: undefined },
+    { group: 'dtype', label: "`truncatedNormal` ±2σ `dtype: 'float16'` vs float32", bare: trunc(1), variant: (wi, seed) => wi.truncatedNormal(flat, { seed, std: 1, a: -2, b: 2, dtype: 'float16' }).free(), goal: H },
+    { group: 'dtype', label: "`truncatedNormal` ±2σ `dtype: 'bfloat16'` vs float32", bare: trunc(1), variant: (wi, seed) => wi.truncatedNormal(flat, { seed, std: 1, a: -2, b: 2, dtype: 'bfloat16' }).free(), goal: H },
+    { group: 'dtype', label: "`heUniform` `dtype: 'float16'` vs float32", bare: preset('heUniform', {}), variant: preset('heUniform', { dtype: 'float16' }), goal: H },
+    { group: 'dtype', label: "`heUniform` `dtype: 'bfloat16'` vs float32", bare: preset('heUniform', {}), variant: preset('heUniform', { dtype: 'bfloat16' }), goal: H },
   ];
 }
 
