@@ -1,7 +1,7 @@
 // `npm run bench:model`: whole models written end to end by the CLI (`weightinit init`:
 // generation, statistics of the written values, file write and fsync), against the disk
-// ceiling measured in the same run: the same number of bytes written (1) as a stream of 8 MiB
-// zero chunks through one file handle and (2) with one fs.writeFile of a zero buffer, each
+// ceiling measured in the same run: the same number of bytes written (1) as a stream of 2 MiB
+// zero chunks (the writers' chunk size) through one file handle and (2) with one fs.writeFile of a zero buffer, each
 // followed by fsync, close and rename as the writer does. Every measurement runs in its own
 // child process, which reports its peak RSS (process.resourceUsage().maxRSS).
 //
@@ -59,7 +59,7 @@ if (mode === 'writeFile') buf = Buffer.alloc(bytes); // allocated (and zeroed) b
 const t0 = performance.now();
 const fh = await open(tmp, 'w');
 if (mode === 'stream') {
-  const chunk = Buffer.alloc(8 << 20);
+  const chunk = Buffer.alloc(2 << 20); // the writers' default chunkBytes
   for (let off = 0; off < bytes; ) {
     const len = Math.min(chunk.length, bytes - off);
     const { bytesWritten } = await fh.write(chunk, 0, len, off);
@@ -150,7 +150,7 @@ Node ${process.version}, files in ${base} (${(free / 1e9).toFixed(0)} GB free). 
 - **weightinit init s**: \`weightinit init --preset P --dtype D --seed 1 --json --quiet\`, the seconds the CLI reports for the
   write (generation in wasm, the streamed statistics of every value written, the file write, fsync, rename);
   "process" is the whole child process (Node start, wasm compile, planning) timed from outside.
-- **zero stream**: the same number of bytes as 8 MiB zero chunks through one file handle, then fsync, close, rename
+- **zero stream**: the same number of bytes as 2 MiB zero chunks (the writers' chunk size) through one file handle, then fsync, close, rename
   (the writer's I/O pattern with nothing computed).
 - **fs.writeFile**: one \`FileHandle.writeFile\` of a zero Buffer allocated before the clock starts, then fsync, close, rename.
 - **vs the faster ceiling**: (the faster ceiling's seconds) / (weightinit's seconds); the goal is ≥ 80%.

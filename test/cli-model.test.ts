@@ -298,7 +298,7 @@ describe('large writes', () => {
     const bytes = statSync(out).size; // 400 MB
     expect(bytes).toBeGreaterThan(400e6);
     const rss = Number(/maxrss (\d+)/.exec(r.stderr)![1]) * 1024;
-    // Node itself, the wasm instance, one 8 MiB chunk and the 256 KiB half tables: well under 200 MB,
+    // Node itself, the wasm instance and its worker, the writer's three 2 MiB buffers: well under 200 MB,
     // and a program holding even one of the four 100 MB tensors whole would be above 100 MB + Node's ~50 MB
     expect(rss).toBeLessThan(150e6);
     expect(rss).toBeLessThan(bytes / 2);

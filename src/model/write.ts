@@ -19,7 +19,7 @@ export interface WritePlanOptions {
   rank?: { index: number; size: number };
   onProgress?: (p: WriteProgress) => void | PromiseLike<void>;
   signal?: AbortSignal;
-  /** Largest chunk a tensor is drawn in, in bytes (default 8 MiB); also the size of each of the writer's buffers. */
+  /** Largest chunk a tensor is drawn in, in bytes (default 2 MiB); also the size of each of the writer's buffers. */
   chunkBytes?: number;
   /**
    * Sees every chunk of values right after it is drawn, before it is written: the plan entry,
