@@ -16,6 +16,7 @@ import { dirname, extname, join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from '../dist/index.js';
 import { measure, singleTasks } from './browser/measure.js';
+import { fmt, loadAvg } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -33,8 +34,6 @@ const outFile = outArg ?? (quick ? undefined : join(here, 'results-browser.md'))
 const N = quick ? 1 << 22 : 1 << 24;
 const ROUNDS = quick ? 3 : 7;
 const CHROMIUM = '/usr/bin/chromium';
-const loadAvg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const log = (s) => process.stderr.write(s + '\n');
 
 function skip(why) {

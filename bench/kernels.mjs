@@ -16,6 +16,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from '../dist/index.js';
 import { engineOf } from '../dist/engine/engine.js';
+import { fmt, loadAvg, median } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -29,13 +30,6 @@ const quick = argv.includes('--quick');
 const outArg = argv.indexOf('--out') >= 0 ? argv[argv.indexOf('--out') + 1] : undefined;
 const outFile = outArg ?? (quick ? undefined : join(here, 'results-kernels.md'));
 const ROUNDS = quick ? 3 : 9;
-const loadAvg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const loadBefore = loadAvg();
 const started = new Date();
 

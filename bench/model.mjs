@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -80,11 +81,6 @@ await fh.close();
 await rename(tmp, path);
 console.log(JSON.stringify({ seconds: (performance.now() - t0) / 1000 }));
 `;
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 const cases = [
   { label: 'GPT-2 small, F32', preset: 'gpt2', dtype: 'f32' },

@@ -27,6 +27,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { load } from '../dist/index.js';
+import { git, median, pkgVersion } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -71,19 +72,7 @@ for line in open(errfile).read().split():
 print(json.dumps(out))
 `;
 
-function pkgVersion(name) {
-  try {
-    return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
-  } catch {
-    return 'not installed';
-  }
-}
 
-const median = (xs) => {
-  const a = [...xs].sort((x, y) => x - y);
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
-};
 const fmt = (x, d = 1) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 const flops = (r, c) => {
   const m = Math.max(r, c);
@@ -270,7 +259,7 @@ Each call includes drawing the Gaussian matrix (numpy: \`default_rng().standard_
 QR, times sign(diag R); tfjs-layers \`initializers.orthogonal\` on the wasm backend, 256² and 512² only).
 numpy runs in a subprocess with OPENBLAS_NUM_THREADS=1 (OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset).
 
-- weightinit ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version} (${git('rev-parse --short HEAD')}), Node ${process.version}, tinybench ${pkgVersion('tinybench')}
+- weightinit ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version} (${git(['rev-parse', '--short', 'HEAD'])}), Node ${process.version}, tinybench ${pkgVersion('tinybench')}
 - numpy ${np.version ?? '—'} (${np.blas || 'BLAS ?'}, 1 thread); @tensorflow/tfjs-layers ${pkgVersion('@tensorflow/tfjs-layers')}, tfjs-backend-wasm ${pkgVersion('@tensorflow/tfjs-backend-wasm')}
 - ${cpu}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${new Date().toISOString().slice(0, 16)}Z${quick ? ' (quick run)' : ''}
 ${notes.map((s) => `- ${s}`).join('\n')}
@@ -279,11 +268,6 @@ ${notes.map((s) => `- ${s}`).join('\n')}
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-function git(args) {
-  const r = spawnSync('git', args.split(' '), { cwd: root, encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : '?';
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -12,6 +12,7 @@
 // within 10% of float32 (the kernels write the halves, a block at a time from L1); float64 is shown
 // (twice the bytes written) without a goal.
 import { pathToFileURL } from 'node:url';
+import { median } from './util.mjs';
 
 const ROWS = 4096;
 const COLS = 4096; // [4096, 4096]: 16M elements, fanIn = fanOut = 4096
@@ -54,12 +55,6 @@ function pairs() {
     { group: 'dtype', label: "`heUniform` `dtype: 'bfloat16'` vs float32", bare: preset('heUniform', {}), variant: preset('heUniform', { dtype: 'bfloat16' }), goal: H },
   ];
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** Median ms of `k` calls of f (fresh seeds). */
 function time(f, wi, k, seed) {

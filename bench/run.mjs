@@ -19,6 +19,7 @@ import stdlibNormal from '@stdlib/random-array-normal';
 import { load } from '../dist/index.js';
 import { xoshiroPolar, xoshiroUniform } from './peers/xoshiro.mjs';
 import { pureRandBoxMuller, pureRandUniform } from './peers/purerand.mjs';
+import { fmt, git, loadAvg, median, pkgVersion } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -59,17 +60,6 @@ const budget = (n) =>
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 
-function pkgVersion(name) {
-  try {
-    return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
-  } catch {
-    return 'not installed';
-  }
-}
-function git(args) {
-  const r = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : '?';
-}
 function cpuModel() {
   try {
     const m = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m);
@@ -77,7 +67,6 @@ function cpuModel() {
   } catch {}
   return os.cpus()[0]?.model ?? 'unknown';
 }
-const loadAvg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 // ---------- numpy through python3 ----------
 function runNumpy(ns, b) {
@@ -140,11 +129,6 @@ const numpyRows = [
   { id: 'np-normal-out', key: 'normal_out', group: 'normal', name: 'numpy `standard_normal(dtype=float32, out=)` (into array)' },
 ];
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** samples[n][id] = per-round median latency in ms; errors[id] = message. */
 const samples = Object.fromEntries(sizes.map((n) => [n, {}]));
@@ -218,7 +202,6 @@ let presetTargetRows = [];
 }
 
 // ---------- report ----------
-const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const mps = (n, ms) => n / ms / 1e3; // M elements/s
 const ratio = (x) => (x >= 10 ? fmt(x, 0) : x >= 1 ? fmt(x, 1) : fmt(x, 2)) + '×';
 
