@@ -3,10 +3,10 @@
 // order) and from element-by-element DataView encoding in test/py/harness.ts; the Python
 // reader in test/py/read_safetensors.py checks the files independently.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { arraySource, halfBits, type TensorSource, type WriteDType, type WriteProgress } from '../src/io/common.js';
+import { arraySource, halfBits, setFlushEvery, type TensorSource, type WriteDType, type WriteProgress } from '../src/io/common.js';
 import { iterateTensors, readSafetensorsHeader, readTensor, writeSafetensors, type SafetensorsArray } from '../src/io/safetensors.js';
 import {
   elementBytes,
@@ -286,7 +286,7 @@ describe('writeSafetensors', () => {
       proto.write = write;
     }
     await expect(writeSafetensors(join(dir, 'bad.safetensors'), sources(CASES), { buffer: (bytes) => new Uint8Array(bytes - 1) })).rejects.toThrow(
-      /the buffer option must return a Uint8Array of at least \d+ bytes at a byteOffset that is a multiple of 8/,
+      /writeSafetensors: the buffer option must return a Uint8Array of at least \d+ bytes, got \d+ bytes/,
     );
     expect(listDir(dir).filter((f) => f.startsWith('.'))).toEqual([]);
   });
@@ -315,12 +315,145 @@ describe('writeSafetensors', () => {
   });
 });
 
+describe('writeSafetensors: the buffer option', () => {
+  /** Tensors that need all three buffers with chunkBytes 1024. */
+  const many = () => [0, 1, 2, 3].map((i) => testSource(`t${i}`, [1000], 'F32', i + 1));
+
+  it('the same memory returned twice is a RangeError naming buffer; nothing is left behind', async () => {
+    const path = join(dir, 'same.safetensors');
+    const one = new Uint8Array(1024);
+    const err = await writeSafetensors(path, many(), { chunkBytes: 1024, buffer: () => one }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    expect((err as Error).message).toMatch(/^writeSafetensors: the buffer option returned bytes \[0, 1024\) of a buffer whose bytes \[0, 1024\) it returned before/);
+    expect(listDir(dir)).toEqual([]);
+    // overlapping, not identical, regions of one memory are refused the same way
+    const memory = new ArrayBuffer(4096);
+    let at = 0;
+    await expect(writeSafetensors(path, many(), { chunkBytes: 1024, buffer: (n) => new Uint8Array(memory, (at += 512), n) })).rejects.toThrow(RangeError);
+    expect(listDir(dir)).toEqual([]);
+  });
+
+  it('a Proxy, a non-Uint8Array or a short view: a clear error before any file is created or source called', async () => {
+    const path = join(dir, 'p.safetensors');
+    const log: TestSourceLog = { calls: [] };
+    const src = () => [testSource('x', [1000], 'F32', 1, { log })];
+    const cases: [unknown, new (...a: never[]) => Error, RegExp][] = [
+      [new Proxy(new Uint8Array(4096), {}), TypeError, /^writeSafetensors: the buffer option must return a Uint8Array, got /],
+      [new Float32Array(1024), TypeError, /must return a Uint8Array, got Float32Array\(1024\)/],
+      [new Uint8Array(10), RangeError, /must return a Uint8Array of at least 4000 bytes, got 10 bytes/],
+      [new Uint8Array(new ArrayBuffer(5000), 4, 4000), RangeError, /at a byteOffset that is a multiple of 8, got byteOffset 4/],
+    ];
+    for (const [made, Kind, message] of cases) {
+      const err = await writeSafetensors(path, src(), { buffer: () => made as Uint8Array }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Kind);
+      expect((err as Error).message).toMatch(message);
+      expect(listDir(dir)).toEqual([]);
+    }
+    expect(log.calls).toEqual([]);
+  });
+
+  it('a subclass overriding subarray, buffer, byteOffset and length: its real memory is used, the file is right', async () => {
+    const ref = join(dir, 'ref.safetensors');
+    await writeSafetensors(ref, many(), { chunkBytes: 1024 });
+    class Lying extends Uint8Array {
+      override subarray(): Uint8Array<ArrayBuffer> {
+        return new Uint8Array(8);
+      }
+      override get byteOffset(): number {
+        return 3;
+      }
+      override get length(): number {
+        return 1 << 30;
+      }
+      override get buffer(): ArrayBuffer {
+        return new ArrayBuffer(8);
+      }
+    }
+    const path = join(dir, 'lying.safetensors');
+    await writeSafetensors(path, many(), { chunkBytes: 1024, buffer: (n) => new Lying(n) });
+    expect(readFileSync(path).equals(readFileSync(ref))).toBe(true);
+  });
+});
+
+describe('writeSafetensors: background flushes', () => {
+  const proto = (async () => {
+    const fh = await open(join(tempDir().dir, 'probe'), 'w');
+    const p = Object.getPrototypeOf(fh) as FileHandle;
+    await fh.close();
+    return p;
+  })();
+  const tensors = () => [0, 1, 2, 3, 4, 5].map((i) => testSource(`t${i}`, [3000], 'F32', i + 1));
+
+  it('with a small flush interval, fdatasync runs during the write, one at a time, and the file is unchanged', async () => {
+    const ref = join(dir, 'ref.safetensors');
+    await writeSafetensors(ref, tensors(), { chunkBytes: 4096 });
+    const p = await proto;
+    const datasync = p.datasync;
+    let calls = 0;
+    let running = 0;
+    let overlap = false;
+    p.datasync = async function (this: FileHandle) {
+      calls++;
+      overlap ||= running > 0;
+      running++;
+      try {
+        return await datasync.call(this);
+      } finally {
+        running--;
+      }
+    };
+    const prev = setFlushEvery(10_000);
+    try {
+      const path = join(dir, 'flushed.safetensors');
+      await writeSafetensors(path, tensors(), { chunkBytes: 4096 });
+      expect(readFileSync(path).equals(readFileSync(ref))).toBe(true);
+    } finally {
+      setFlushEvery(prev);
+      p.datasync = datasync;
+    }
+    expect(calls).toBeGreaterThanOrEqual(2); // 72 kB of data: a flush every 10 kB while no other runs
+    expect(overlap).toBe(false);
+  });
+
+  it('an fdatasync that fails is the call\'s error; no target and no temporary file are left', async () => {
+    const p = await proto;
+    const datasync = p.datasync;
+    let calls = 0;
+    p.datasync = async function () {
+      calls++;
+      throw Object.assign(new Error('EIO: i/o error, fdatasync (test)'), { code: 'EIO' });
+    };
+    const prev = setFlushEvery(10_000);
+    try {
+      const path = join(dir, 'f.safetensors');
+      await expect(writeSafetensors(path, tensors(), { chunkBytes: 4096 })).rejects.toThrow(/^EIO: i\/o error, fdatasync \(test\)$/);
+      expect(calls).toBeGreaterThan(0);
+      expect(listDir(dir)).toEqual([]);
+    } finally {
+      setFlushEvery(prev);
+      p.datasync = datasync;
+    }
+  });
+});
+
 describe('writeSafetensors: failures leave nothing behind', () => {
   const big = (throwAt?: number) => [testSource('a', [1000], 'F32', 1), testSource('b', [5000], 'F32', 2, throwAt === undefined ? {} : { throwAt })];
 
   it('a source that throws mid-write: no target, no temporary file, the error says which tensor and range', async () => {
     const path = join(dir, 'm.safetensors');
     await expect(writeSafetensors(path, big(3000), { chunkBytes: 1024 })).rejects.toThrow(/source of "b" failed writing elements \[2816, 3072\): test source fails at element 3000/);
+    expect(listDir(dir)).toEqual([]);
+  });
+
+  it('the error of a failing source keeps its type (RangeError, TypeError) with the context added', async () => {
+    const path = join(dir, 'm.safetensors');
+    for (const Kind of [RangeError, TypeError]) {
+      const src = { name: 'r', shape: [10], dtype: 'F32' as const, write: () => { throw new Kind('bad range'); } };
+      const err = await writeSafetensors(path, [src]).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Kind);
+      expect((err as Error).message).toBe('writeSafetensors: the source of "r" failed writing elements [0, 10): bad range');
+      expect((err as Error).cause).toBeInstanceOf(Kind);
+    }
     expect(listDir(dir)).toEqual([]);
   });
 

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { readOptions as readPlainOptions } from '../init/options.js';
+import { show as showValue, typedArrayTag } from '../init/show.js';
 
 /** Element types a writer accepts (the safetensors spellings). */
 export type WriteDType = 'F32' | 'F16' | 'BF16' | 'F64';
@@ -73,9 +75,13 @@ export interface StreamOptions {
   signal?: AbortSignal;
   /**
    * Makes each of the writer's buffers (`bytes` long; called at most `PIPELINE_BUFFERS` times
-   * per call of a writer, the buffers reused across its files). Default: a new ArrayBuffer. The
-   * view must stay valid (never detached) until the writer returns, for instance a region of a
-   * shared WebAssembly.Memory; its byteOffset a multiple of 8.
+   * per call of a writer, the first time before any file is created, the buffers reused across
+   * its files). Default: a new ArrayBuffer. It must return a Uint8Array (a real one: its
+   * buffer, byteOffset and length are read through the built-in getters, never through the
+   * object's own properties or methods) of at least `bytes` bytes, at a byteOffset that is a
+   * multiple of 8, over memory that overlaps none of the buffers it returned before in this
+   * call; the writer uses its first `bytes` bytes. The memory must stay valid (never detached)
+   * until the writer returns, for instance a region of a shared WebAssembly.Memory.
    */
   buffer?: (bytes: number) => Uint8Array;
 }
@@ -166,17 +172,13 @@ export interface ResolvedStreamOptions {
 
 const STREAM_KEYS = ['chunkBytes', 'onProgress', 'signal', 'buffer'];
 
-/** Checks an options object: known keys only (`extra` lists the caller's own), each read once. */
+/**
+ * Reads an options object once with the library's strict reader: a plain object whose own keys
+ * are all known (the stream options and `extra`, the caller's own), each an enumerable data
+ * property (inherited, symbol, getter and non-enumerable keys are errors).
+ */
 export function readOptions(fn: string, opts: unknown, extra: readonly string[]): Record<string, unknown> {
-  if (opts === undefined) return {};
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new TypeError(`${fn}: options must be an object, got ${show(opts)}`);
-  const known = [...STREAM_KEYS, ...extra];
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(opts)) {
-    if (!known.includes(k)) throw new TypeError(`${fn}: unknown option ${JSON.stringify(k)} (known: ${known.join(', ')})`);
-    out[k] = (opts as Record<string, unknown>)[k];
-  }
-  return out;
+  return readPlainOptions(fn, opts, [...STREAM_KEYS, ...extra]) as Record<string, unknown>;
 }
 
 export function streamOptions(fn: string, o: Record<string, unknown>): ResolvedStreamOptions {
@@ -267,11 +269,31 @@ export const PIPELINE_BUFFERS = 3;
  * are still being made, so the final fsync has only the tail left.
  */
 export const FLUSH_EVERY = 64 * 1024 * 1024;
+let flushEvery = FLUSH_EVERY;
+
+/**
+ * Test hook: the bytes between background flushes (undefined restores `FLUSH_EVERY`); returns
+ * the previous value.
+ * @internal
+ */
+export function setFlushEvery(bytes: number | undefined): number {
+  const prev = flushEvery;
+  if (bytes !== undefined && (!Number.isSafeInteger(bytes) || bytes < 1)) throw new RangeError(`setFlushEvery: bytes must be a positive integer, got ${show(bytes)}`);
+  flushEvery = bytes ?? FLUSH_EVERY;
+  return prev;
+}
+
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const getter = (k: string) => Object.getOwnPropertyDescriptor(TypedArrayProto, k)!.get!;
+const bufferOf = getter('buffer');
+const byteOffsetOf = getter('byteOffset');
+const byteLengthOf = getter('byteLength');
 
 /** The buffers of one writer call, shared by its files: made on demand, at most `PIPELINE_BUFFERS`, each `bytes` long. */
 export class BufferPool {
   private readonly free: Uint8Array[] = [];
-  private made = 0;
+  /** Every buffer made (free or in use): none of them may overlap another. */
+  private readonly made: Uint8Array[] = [];
 
   constructor(
     private readonly fn: string,
@@ -279,21 +301,53 @@ export class BufferPool {
     private readonly make: StreamOptions['buffer'],
   ) {}
 
+  /**
+   * Makes the first buffer now if the writer will need one (a bad `buffer` option fails here,
+   * before any file is created).
+   */
+  prepare(): void {
+    if (this.bytes > 0 && this.made.length === 0) this.free.push(this.newBuffer());
+  }
+
   /** A free buffer, or undefined when all of them are in use. */
   take(): Uint8Array | undefined {
     const b = this.free.pop();
-    if (b !== undefined || this.made === PIPELINE_BUFFERS) return b;
-    this.made++;
-    if (this.make === undefined) return new Uint8Array(this.bytes);
-    const m: unknown = this.make(this.bytes);
-    if (!(m instanceof Uint8Array) || m.length < this.bytes || m.byteOffset % 8 !== 0) {
-      throw new TypeError(`${this.fn}: the buffer option must return a Uint8Array of at least ${this.bytes} bytes at a byteOffset that is a multiple of 8, got ${show(m)}`);
-    }
-    return m;
+    if (b !== undefined || this.made.length === PIPELINE_BUFFERS) return b;
+    return this.newBuffer();
   }
 
   give(b: Uint8Array): void {
     this.free.push(b);
+  }
+
+  /** A buffer of `bytes`, from the `buffer` option (checked, and rebuilt as a plain view of its memory) or new. */
+  private newBuffer(): Uint8Array {
+    const fn = this.fn;
+    const bytes = this.bytes;
+    let view: Uint8Array;
+    if (this.make === undefined) view = new Uint8Array(bytes);
+    else {
+      const m: unknown = this.make(bytes);
+      const tag = typedArrayTag(m);
+      if (tag !== 'Uint8Array') throw new TypeError(`${fn}: the buffer option must return a Uint8Array, got ${showValue(m)}`);
+      const buffer = bufferOf.call(m) as ArrayBuffer;
+      const byteOffset = byteOffsetOf.call(m) as number;
+      const byteLength = byteLengthOf.call(m) as number;
+      if (byteLength < bytes) {
+        throw new RangeError(`${fn}: the buffer option must return a Uint8Array of at least ${bytes} bytes, got ${byteLength} bytes${byteLength === 0 ? ' (or a view of a detached buffer)' : ''}`);
+      }
+      if (byteOffset % 8 !== 0) throw new RangeError(`${fn}: the buffer option must return a Uint8Array at a byteOffset that is a multiple of 8, got byteOffset ${byteOffset}`);
+      for (const b of this.made) {
+        if (b.buffer === buffer && byteOffset < b.byteOffset + b.byteLength && b.byteOffset < byteOffset + bytes) {
+          throw new RangeError(
+            `${fn}: the buffer option returned bytes [${byteOffset}, ${byteOffset + bytes}) of a buffer whose bytes [${b.byteOffset}, ${b.byteOffset + b.byteLength}) it returned before and the writer still uses; every call must return memory of its own`,
+          );
+        }
+      }
+      view = new Uint8Array(buffer, byteOffset, bytes);
+    }
+    this.made.push(view);
+    return view;
   }
 }
 
@@ -333,7 +387,7 @@ export async function streamTensors(fn: string, fh: FileHandle, file: FileLayout
     if (w.buf !== undefined) pool.give(w.buf);
     while (tensorsDone < tensorsMade && ends[tensorsDone]! <= bytesWritten) tensorsDone++;
     if (flushError !== undefined) throw flushError;
-    if (flushing === undefined && bytesWritten - flushedAt >= FLUSH_EVERY) {
+    if (flushing === undefined && bytesWritten - flushedAt >= flushEvery) {
       flushedAt = bytesWritten;
       flushing = fh.datasync().then(
         () => void (flushing = undefined),
@@ -409,10 +463,11 @@ export async function streamTensors(fn: string, fh: FileHandle, file: FileLayout
   if (bytesWritten !== file.totalBytes) throw new Error(`${fn}: wrote ${bytesWritten} bytes, expected ${file.totalBytes} (internal error)`);
 }
 
-/** An Error saying where it happened, with the original as `cause` (its message kept). */
+/** An error saying where it happened, of the original's type (RangeError, TypeError, else Error), with the original as `cause` (its message kept). */
 function withContext(e: unknown, where: string): Error {
   const msg = e instanceof Error ? e.message : String(e);
-  return new Error(`${where}: ${msg}`, { cause: e });
+  const Kind = e instanceof RangeError ? RangeError : e instanceof TypeError ? TypeError : Error;
+  return new Kind(`${where}: ${msg}`, { cause: e });
 }
 
 /**

@@ -106,7 +106,9 @@ export async function writeNpy(path: string, source: TensorSource, options?: Str
   const total = header.length + t.bytes;
   if (!Number.isSafeInteger(total)) throw new RangeError(`${FN_W}: the file would be more than 2^53 - 1 bytes`);
   opts.signal?.throwIfAborted();
-  await atomicWrite(path, (fh) => streamTensors(FN_W, fh, { target: path, head: header, dataStart: header.length, tensors: [t], totalBytes: total }, opts, new BufferPool(FN_W, bufferBytes([t], opts.chunkBytes), opts.buffer)));
+  const pool = new BufferPool(FN_W, bufferBytes([t], opts.chunkBytes), opts.buffer);
+  pool.prepare();
+  await atomicWrite(path, (fh) => streamTensors(FN_W, fh, { target: path, head: header, dataStart: header.length, tensors: [t], totalBytes: total }, opts, pool));
   return { path, bytes: total, dataOffset: header.length };
 }
 

@@ -215,7 +215,9 @@ export async function writeSafetensors(path: string, sources: Iterable<TensorSou
   const opts = streamOptions(FN_W, o);
   const metadata = checkMetadata(FN_W, o.metadata);
   const tensors = planAll(FN_W, sources);
-  return writeFile(FN_W, path, tensors, metadata, opts, new BufferPool(FN_W, bufferBytes(tensors, opts.chunkBytes), opts.buffer));
+  const pool = new BufferPool(FN_W, bufferBytes(tensors, opts.chunkBytes), opts.buffer);
+  pool.prepare();
+  return writeFile(FN_W, path, tensors, metadata, opts, pool);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -357,11 +359,12 @@ export async function writeShardedSafetensors(dir: string, sources: Iterable<Ten
   const rank = checkRank(o.rank);
   const tensors = planAll(FN_S, sources);
   const plan = planFromTensors(FN_S, tensors, o.shards ?? 1);
+  const mine = plan.filter((shard) => rank === undefined || shard.index % rank.size === rank.index);
+  const pool = new BufferPool(FN_S, bufferBytes(mine.flatMap((shard) => tensors.slice(shard.first, shard.end)), opts.chunkBytes), opts.buffer);
+  pool.prepare();
   opts.signal?.throwIfAborted();
   await mkdir(dir, { recursive: true });
   const files: WriteSummary[] = [];
-  const mine = plan.filter((shard) => rank === undefined || shard.index % rank.size === rank.index);
-  const pool = new BufferPool(FN_S, bufferBytes(mine.flatMap((shard) => tensors.slice(shard.first, shard.end)), opts.chunkBytes), opts.buffer);
   for (const shard of mine) files.push(await writeFile(FN_S, join(dir, shard.file), tensors.slice(shard.first, shard.end), metadata, opts, pool));
   let index: ShardIndex | undefined;
   let indexPath: string | undefined;
