@@ -94,7 +94,7 @@ describe('statsObserver (the wasm sums)', () => {
       const e = engineOf(wi);
       const entries = [entry('f32', 'float32'), entry('bf16', 'bfloat16'), entry('f16', 'float16'), entry('f64', 'float64')];
       const stats = new Map<string, RunningStats>();
-      const obs = statsObserver(wi, { seed: 1n, recipe: 'test', entries } as Plan, stats);
+      const obs = statsObserver(wi, { seed: 1n, recipe: 'test', rules: [], entries } as Plan, stats);
       const ref = new Map(entries.map((x) => [x.name, new RunningStats()]));
       const region = e.heap.alloc(1 << 16, 'test chunks');
       let seed = 7;
@@ -129,6 +129,68 @@ describe('statsObserver (the wasm sums)', () => {
       }
       expect(stats.get('f16')!.nonFinite).toBeGreaterThan(0);
       expect(stats.get('f32')!.nonFinite).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('statsObserver over every half pattern', () => {
+  /** The value of a float16 pattern, decoded here from the IEEE 754 binary16 layout. */
+  const f16 = (b: number): number => {
+    const sign = b & 0x8000 ? -1 : 1;
+    const exp = (b >> 10) & 0x1f;
+    const frac = b & 0x3ff;
+    if (exp === 0x1f) return frac === 0 ? sign * Infinity : NaN;
+    return sign * (exp === 0 ? frac * 2 ** -24 : (1024 + frac) * 2 ** (exp - 25));
+  };
+  /** The value of a bfloat16 pattern: the top half of a float32. */
+  const bf16 = (b: number): number => new Float32Array(new Uint32Array([b << 16]).buffer)[0]!;
+  /** count, two-pass mean and population std, min, max and non-finite count of a run. */
+  const reference = (values: number[]) => {
+    const fin = values.filter(Number.isFinite);
+    let s = 0;
+    for (const x of fin) s += x;
+    const mean = s / fin.length;
+    let q = 0;
+    for (const x of fin) q += (x - mean) ** 2;
+    return { count: fin.length, mean, std: Math.sqrt(q / fin.length), min: Math.min(...fin), max: Math.max(...fin), nonFinite: values.length - fin.length };
+  };
+
+  for (const [dtype, decode] of [['float16', f16], ['bfloat16', bf16]] as const) {
+    it(`all 65,536 ${dtype} patterns: finite ones in long runs (the SIMD path), the non-finite apart, equal to a reference written here`, async () => {
+      const wi = await load({ seed: 1, workers: 0 });
+      const e = engineOf(wi);
+      const finite: number[] = [];
+      const other: number[] = [];
+      for (let b = 0; b < 65536; b++) (Number.isFinite(decode(b)) ? finite : other).push(b);
+      // runs of 4093 in pattern order (groups of 8 through the SIMD loop, then a scalar tail of 5)
+      const runs: number[][] = [];
+      for (let i = 0; i < finite.length; i += 4093) runs.push(finite.slice(i, i + 4093));
+      runs.push(other, [finite[100]!, other[0]!, ...finite.slice(200, 300)]); // non-finite only, and mixed
+      const entries = runs.map((_, i) => ({ name: `run${i}`, dtype }) as PlanEntry);
+      const stats = new Map<string, RunningStats>();
+      const obs = statsObserver(wi, { seed: 1n, recipe: 'test', rules: [], entries } as Plan, stats);
+      const region = e.heap.alloc(2 * 4096, 'test runs');
+      runs.forEach((run, i) => {
+        const words = Uint16Array.from(run);
+        if (i % 2 === 0) {
+          const inWasm = new Uint16Array(e.memory.buffer, region, words.length);
+          inWasm.set(words);
+          obs.observe(entries[i]!, 0, inWasm);
+        } else obs.observe(entries[i]!, 0, words);
+      });
+      obs.release();
+      e.heap.free(region);
+      runs.forEach((run, i) => {
+        const got = stats.get(`run${i}`)!;
+        const want = reference(run.map(decode));
+        expect([got.count, got.nonFinite], `run ${i}`).toEqual([want.count, want.nonFinite]);
+        if (want.count === 0) return;
+        expect([got.min, got.max], `run ${i}`).toEqual([want.min, want.max]);
+        const scale = Math.max(Math.abs(want.min), Math.abs(want.max));
+        expect(Math.abs(got.mean - want.mean), `run ${i} mean`).toBeLessThanOrEqual(1e-12 * scale);
+        expect(Math.abs(got.std - want.std), `run ${i} std`).toBeLessThanOrEqual(1e-9 * Math.max(want.std, 1e-300) + 1e-12 * scale);
+      });
+      expect(stats.get(`run${runs.length - 2}`)!.nonFinite).toBe(dtype === 'float16' ? 2048 : 256);
     });
   }
 });

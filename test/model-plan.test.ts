@@ -1,7 +1,7 @@
 // Model plans: named keys (adding, removing, reordering tensors changes no other tensor), each
 // recipe against its source's formulas (written out here, not read from the recipe), user rules
 // by glob, errors, streaming ranges, and writeModel's file read back bit for bit.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { fillEntry, initModel, planModel, type Plan, type PlanEntry } from '../s
 import { gpt2, llama, lstm, mlp } from '../src/model/presets.js';
 import { globToRegExp, type Rule } from '../src/model/recipes.js';
 import type { ModelSpec, TensorSpec } from '../src/model/spec.js';
-import { writeModel } from '../src/model/write.js';
+import { planMetadata, writeModel, writePlan, type WriteModelOptions, type WritePlanOptions } from '../src/model/write.js';
 import type { Tensor } from '../src/tensor.js';
 
 const wi = await load({ seed: 1 });
@@ -333,5 +333,124 @@ describe('fillEntry and writeModel', () => {
       expect(bytes(back).equals(bytes(data(t))), name).toBe(true);
       t.free();
     }
+  });
+});
+
+describe('writePlan and writeModel take only what planModel made, and check everything first', () => {
+  const small = () => mlp({ sizes: [6, 5, 4] });
+  const noFiles = () => expect(readdirSync(dir).filter((f) => f.startsWith('.') || f.startsWith('h-'))).toEqual([]);
+  const rejects = async (p: Promise<unknown>, Kind: new (...a: never[]) => Error, message: RegExp) => {
+    const err = await p.catch((e: unknown) => e);
+    expect(err, String(message)).toBeInstanceOf(Kind);
+    expect((err as Error).message).toMatch(message);
+    noFiles();
+  };
+
+  it('a plan not made by planModel (a copy, an edited copy naming hasOwnProperty or close, {}) is a TypeError; nothing is written', async () => {
+    const w = await load({ seed: 1, workers: 0 });
+    const plan = planModel(w, small(), { seed: 1 });
+    const copy = { ...plan, entries: plan.entries.map((e) => ({ ...e })) };
+    const hostile = [
+      {},
+      copy,
+      { ...copy, entries: copy.entries.map((e, i) => (i === 1 ? { ...e, initializer: 'hasOwnProperty' } : e)) },
+      { ...copy, entries: copy.entries.map((e, i) => (i === 1 ? { ...e, initializer: 'close' } : e)) },
+      { ...copy, entries: copy.entries.map((e, i) => (i === 0 ? { ...e, key: 'x' } : e)) },
+      null,
+    ];
+    for (const p of hostile) {
+      await rejects(writePlan(w, p as Plan, join(dir, 'h-plan.safetensors')), TypeError, /^writePlan: plan must be a plan made by planModel/);
+    }
+    expect(() => fillEntry(w, copy.entries[0]!, 0, 1, new Float32Array(1))).toThrow(/^fillEntry: entry must be an entry of a plan made by planModel/);
+    // the instance was not closed or changed: it still draws what its twin draws
+    const twin = await load({ seed: 1, workers: 0 });
+    expect(bytes(w.normal([8]).data).equals(bytes(twin.normal([8]).data))).toBe(true);
+  });
+
+  it('planModel refuses an initializer outside the allow-list and options the initializer refuses, keeping the error type', async () => {
+    for (const name of ['hasOwnProperty', 'close', 'scope', 'uint32', 'planModel']) {
+      const rules: Rule[] = [{ id: 'r', match: { name: '**' }, init: { initializer: name }, why: '' }];
+      expect(() => planModel(wi, small(), { seed: 1, rules }), name).toThrow(RangeError);
+      expect(() => planModel(wi, small(), { seed: 1, rules }), name).toThrow(/^planModel: rule "r" names ".*", which is not an initializer a plan can use \(uniform, normal, /);
+    }
+    const bad = (options: Record<string, unknown>): Rule[] => [{ id: 'b', match: { name: '**' }, init: { initializer: 'normal', options }, why: '' }];
+    expect(() => planModel(wi, small(), { seed: 1, rules: bad({ bogus: 1 }) })).toThrow(TypeError);
+    expect(() => planModel(wi, small(), { seed: 1, rules: bad({ bogus: 1 }) })).toThrow(/^planModel: rule "b" gives tensor "fc1.weight" a call normal refuses: weightinit\.normal: unknown option "bogus"/);
+    expect(() => planModel(wi, small(), { seed: 1, rules: bad({ std: -1 }) })).toThrow(RangeError);
+    expect(() => planModel(wi, small(), { seed: 1, rules: 'x' as never })).toThrow(/^planModel: rules must be an array/);
+  });
+
+  it('a plan is frozen all the way down; observe gets its frozen entries', async () => {
+    const plan = planModel(wi, small(), { seed: 2 });
+    expect(Object.isFrozen(plan) && Object.isFrozen(plan.entries) && Object.isFrozen(plan.rules)).toBe(true);
+    for (const e of plan.entries) expect(Object.isFrozen(e) && Object.isFrozen(e.shape) && Object.isFrozen(e.options), e.name).toBe(true);
+    expect(() => ((plan.entries[0] as { initializer: string }).initializer = 'close')).toThrow(TypeError);
+    const seen = new Set<PlanEntry>();
+    await writePlan(wi, plan, join(dir, 'frozen.safetensors'), {
+      chunkBytes: 16,
+      observe(entry) {
+        expect(Object.isFrozen(entry)).toBe(true);
+        seen.add(entry);
+      },
+    });
+    expect([...seen]).toEqual([...plan.entries].filter((e) => e.shape.reduce((a, d) => a * d, 1) > 0));
+    expect(seen.has(plan.entries[0]!)).toBe(true);
+  });
+
+  it('the metadata records the rules the plan was made with, whoever writes it', async () => {
+    const rules: Rule[] = [{ id: 'mine', match: { name: '**.bias' }, init: { initializer: 'constant', options: { value: 0.5 } }, why: 'test' }];
+    const plan = planModel(wi, small(), { seed: 3, rules });
+    const path = join(dir, 'rules.safetensors');
+    await writePlan(wi, plan, path);
+    const h = await readSafetensorsHeader(path);
+    expect(JSON.parse(h.metadata.rules!)).toEqual(rules);
+    expect(planMetadata(plan).rules).toBe(h.metadata.rules);
+    // changing the caller's rules afterwards changes nothing recorded
+    (rules[0] as { why: string }).why = 'changed';
+    expect(JSON.parse(planMetadata(plan).rules!)[0].why).toBe('test');
+  });
+
+  it('writePlan options: read once, strictly, checked before anything; errors prefixed writePlan:', async () => {
+    const plan = planModel(wi, small(), { seed: 1 });
+    const path = join(dir, 'h-opts.safetensors');
+    let reads = 0;
+    const cases: [unknown, new (...a: never[]) => Error, RegExp][] = [
+      [{ chunkbytes: 5 }, TypeError, /^writePlan: unknown option "chunkbytes"; valid options are "shards", "rank", "onProgress", "signal", "chunkBytes", "observe"/],
+      [{ rules: [] }, TypeError, /^writePlan: unknown option "rules"/],
+      [Object.create({ chunkBytes: -1 }), TypeError, /^writePlan: options must be a plain object/],
+      [null, TypeError, /^writePlan: options must be a plain object \(\{ \.\.\. \}\), got null/],
+      [{ get chunkBytes() { reads++; return 64; } }, TypeError, /^writePlan: option "chunkBytes" is a getter/],
+      [{ observe: 42 }, TypeError, /^writePlan: observe must be a function, got 42/],
+      [{ onProgress: 'x' }, TypeError, /^writePlan: onProgress must be a function/],
+      [{ signal: {} }, TypeError, /^writePlan: signal must be an AbortSignal/],
+      [{ chunkBytes: 0 }, RangeError, /^writePlan: chunkBytes must be a positive integer, got 0/],
+      [{ shards: 1.5 }, RangeError, /^writePlan: shards must be a positive integer/],
+      [{ shards: 2, rank: { index: 2, size: 2 } }, RangeError, /^writePlan: rank.index must be an integer in \[0, 1\], got 2/],
+      [{ shards: 2, rank: { index: 0, size: 2, extra: 1 } }, TypeError, /^writePlan: rank: unknown option "extra"/],
+      [{ shards: 2, rank: { index: 0 } }, TypeError, /^writePlan: rank must give both index and size/],
+    ];
+    for (const [opts, Kind, message] of cases) await rejects(writePlan(wi, plan, path, opts as WritePlanOptions), Kind, message);
+    expect(reads).toBe(0);
+    await rejects(writePlan(wi, plan, ''), TypeError, /^writePlan: path must be a non-empty string/);
+  });
+
+  it('writeModel options: read once, strictly; errors prefixed writeModel:', async () => {
+    const path = join(dir, 'h-model.safetensors');
+    let reads = 0;
+    const cases: [unknown, new (...a: never[]) => Error, RegExp][] = [
+      [undefined, TypeError, /^writeModel: options must give a seed/],
+      [null, TypeError, /^writeModel: options must be a plain object/],
+      [{ seed: 1, chunkbytes: 5 }, TypeError, /^writeModel: unknown option "chunkbytes"/],
+      [Object.assign(Object.create({ observe: () => undefined }), { seed: 1 }), TypeError, /^writeModel: options must be a plain object/],
+      [{ seed: 1, get chunkBytes() { reads++; return 4096; } }, TypeError, /^writeModel: option "chunkBytes" is a getter/],
+      [{ seed: 1, observe: 42 }, TypeError, /^writeModel: observe must be a function, got 42/],
+      [{ seed: 1, shards: 0 }, RangeError, /^writeModel: shards must be a positive integer, got 0/],
+    ];
+    for (const [opts, Kind, message] of cases) await rejects(writeModel(wi, small(), path, opts as WriteModelOptions), Kind, message);
+    expect(reads).toBe(0);
+    // more rules than the strict reader's usual 64 are fine
+    const rules: Rule[] = Array.from({ length: 100 }, (_, i) => ({ id: `r${i}`, match: { name: `none.${i}` }, init: { initializer: 'zeros' }, why: '' }));
+    const res = await writeModel(wi, small(), join(dir, 'many-rules.safetensors'), { seed: 1, rules });
+    expect(JSON.parse(res.metadata.rules!)).toHaveLength(100);
   });
 });

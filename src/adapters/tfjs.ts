@@ -245,7 +245,11 @@ export function setWeights(layer: TfLayer, sources: readonly (Tensor<TypedArray>
 // ---------------------------------------------------------------- initModel
 
 /** One weight's decision: the plan entry (rule, initializer, options, std/bound/value, named key) and its layer. */
-export interface Decision extends PlanEntry {
+export interface Decision extends Omit<PlanEntry, 'std' | 'why' | 'shape' | 'options'> {
+  shape: number[];
+  options: Record<string, unknown>;
+  std?: number;
+  why: string;
   /** The layer that owns the weight. */
   layer: string;
   /** Its tfjs class name (Dense, Conv2D, LSTM, ...). */
@@ -486,7 +490,7 @@ export function initModel(wi: WeightInit, model: tfl.LayersModel, opts: InitMode
       if (TF_LAYOUT.has(e.initializer) && !AXIS_OPTIONS.some((k) => options[k] !== undefined)) options.layout = 'tf';
       const call = (wi as unknown as Record<string, Call>)[e.initializer]!;
       const data = call(e.shape, { ...options, seed: BigInt(e.key), dtype: 'float32' }).take() as Float32Array;
-      const d: Decision = { ...e, options, layer: f.layer.name, layerClass: f.cls };
+      const d: Decision = { ...e, shape: [...e.shape], options, layer: f.layer.name, layerClass: f.cls };
       if (e.initializer === 'orthogonal' && e.shape.length > 2) {
         // layout 'tf': rows = all but the last axis (the plan's std assumes rows = shape[0])
         const cols = e.shape[e.shape.length - 1]!;

@@ -272,7 +272,6 @@ async function init(args: string[], out: (s: string) => void, err: (s: string) =
   const observer = statsObserver(wi, plan, stats);
   try {
     const w = await writePlan(wi, plan, outPath, {
-      ...(rules !== undefined ? { rules } : {}),
       onProgress,
       signal: ac.signal,
       observe: observer.observe,

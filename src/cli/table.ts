@@ -277,7 +277,7 @@ export function summaryRow(e: PlanEntry, st: RunningStats | undefined): string[]
 
 /** The whole summary table, or the first and last `edge` rows with a "... N more" line between when `edge` is given. */
 export function summaryTable(plan: Plan, stats: ReadonlyMap<string, RunningStats>, edge?: number): string {
-  let entries: (PlanEntry | undefined)[] = plan.entries;
+  let entries: readonly (PlanEntry | undefined)[] = plan.entries;
   if (edge !== undefined && plan.entries.length > 2 * edge + 1) entries = [...plan.entries.slice(0, edge), undefined, ...plan.entries.slice(-edge)];
   const skipped = plan.entries.length - (entries.length - 1);
   const rows = entries.map((e) => (e === undefined ? [`... ${skipped} more`, '', '', '', '', '', '', ''] : summaryRow(e, stats.get(e.name))));

@@ -42,9 +42,10 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 /**
  * Reads an options object once: a plain object (or undefined) whose own keys are all in
  * `allowed`, every one an enumerable data property. Returns a null-prototype copy; a value
- * of `undefined` counts as absent. Array values are copied too (see `readList`).
+ * of `undefined` counts as absent. Array values are copied too (see `readList`; at most
+ * `maxList` entries, 64 unless given).
  */
-export function readOptions(fn: string, opts: unknown, allowed: readonly string[]): Opts {
+export function readOptions(fn: string, opts: unknown, allowed: readonly string[], maxList = 64): Opts {
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (opts === undefined) return out;
   if (opts === null || typeof opts !== 'object' || isArray(fn, 'options', opts) || !isPlainObject(opts)) {
@@ -59,21 +60,22 @@ export function readOptions(fn: string, opts: unknown, allowed: readonly string[
     if (d === undefined) continue; // a Proxy that listed a key it does not have
     if (!('value' in d)) throw new TypeError(`${fn}: option ${JSON.stringify(key)} is a getter/setter; pass a plain value`);
     if (d.enumerable !== true) throw new TypeError(`${fn}: option ${JSON.stringify(key)} is not enumerable; pass a plain object literal`);
-    if (d.value !== undefined) out[key] = isArray(fn, `option ${JSON.stringify(key)}`, d.value) ? readList(fn, key, d.value) : d.value;
+    if (d.value !== undefined) out[key] = isArray(fn, `option ${JSON.stringify(key)}`, d.value) ? readList(fn, key, d.value, maxList) : d.value;
   }
   return Object.freeze(out);
 }
 
 /**
  * Reads an array once into a plain array of its values: length read once, every index read
- * once as an own data property. Holes and accessor elements are errors.
+ * once as an own data property. Holes and accessor elements are errors; more than `max`
+ * entries (64 unless given) is a RangeError.
  */
-export function readList(fn: string, name: string, v: unknown): unknown[] {
+export function readList(fn: string, name: string, v: unknown, max = 64): unknown[] {
   if (!isArray(fn, name, v)) throw new TypeError(`${fn}: ${name} must be an array, got ${show(v)}`);
   const lenDesc = Reflect.getOwnPropertyDescriptor(v, 'length');
   const len = lenDesc !== undefined && 'value' in lenDesc ? (lenDesc.value as unknown) : undefined;
   if (typeof len !== 'number' || !Number.isSafeInteger(len) || len < 0) throw new TypeError(`${fn}: ${name} must be an array, got ${show(v)}`);
-  if (len > 64) throw new RangeError(`${fn}: ${name} has ${len} entries; at most 64 are allowed`);
+  if (len > max) throw new RangeError(`${fn}: ${name} has ${len} entries; at most ${max} are allowed`);
   const out: unknown[] = [];
   for (let i = 0; i < len; i++) {
     const d = Reflect.getOwnPropertyDescriptor(v, i);

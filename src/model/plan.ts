@@ -4,6 +4,7 @@
 import { namedKey, parseSeed } from '../engine/keys.js';
 import { computeFans } from '../fans.js';
 import { calculateGain, type Nonlinearity } from '../gain.js';
+import { isArray } from '../init/options.js';
 import type { Tensor } from '../tensor.js';
 import type { WeightInit } from '../weightinit.js';
 import { recipe as recipeByName, ruleMatches, type Recipe, type Rule, type RuleContext } from './recipes.js';
@@ -21,31 +22,96 @@ export interface PlanOptions {
 }
 
 export interface PlanEntry {
-  name: string;
-  shape: number[];
-  dtype: SpecDType;
-  kind?: TensorKind;
-  activation?: Activation;
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: SpecDType;
+  readonly kind?: TensorKind;
+  readonly activation?: Activation;
   /** The id of the rule that decided. */
-  rule: string;
-  why: string;
-  initializer: string;
+  readonly rule: string;
+  readonly why: string;
+  readonly initializer: string;
   /** Plain JSON-able options of the call (seed, dtype, range and out are added by fillEntry). */
-  options: Record<string, unknown>;
+  readonly options: Readonly<Record<string, unknown>>;
   /** Standard deviation of the values the formulas give (absent for constants). */
-  std?: number;
+  readonly std?: number;
   /** Largest possible |value| of a uniform draw. */
-  bound?: number;
+  readonly bound?: number;
   /** The value of a constant fill. */
-  value?: number;
+  readonly value?: number;
   /** The tensor's named key, a decimal string. */
-  key: string;
+  readonly key: string;
 }
 
+/**
+ * A model's plan, as `planModel` makes it: frozen all the way down (entries, shapes, options,
+ * rules), and known to the writers, which accept no other object (a plan is rebuilt from its
+ * spec and options, never taken from JSON or edited).
+ */
 export interface Plan {
-  seed: bigint;
-  recipe: string;
-  entries: PlanEntry[];
+  readonly seed: bigint;
+  readonly recipe: string;
+  /** The user rules the plan was made with, as JSON data (a function as "[function]", a bigint as its decimal string); recorded in a written file's metadata. */
+  readonly rules: readonly unknown[];
+  readonly entries: readonly PlanEntry[];
+}
+
+/**
+ * The WeightInit methods a rule may name: the fillers of floating-point tensors, every one
+ * taking (shape, options) with seed, dtype, range and out.
+ */
+export const PLAN_INITIALIZERS: readonly string[] = Object.freeze([
+  'uniform', 'normal', 'truncatedNormal', 'varianceScaling',
+  'glorotUniform', 'xavierUniform', 'glorotNormal', 'xavierNormal',
+  'heUniform', 'kaimingUniform', 'heNormal', 'kaimingNormal', 'lecunUniform', 'lecunNormal',
+  'constant', 'zeros', 'ones', 'eye', 'dirac', 'sparse', 'orthogonal', 'deltaOrthogonal',
+]);
+const INITIALIZER_SET: ReadonlySet<string> = new Set(PLAN_INITIALIZERS);
+
+/** Plans and entries made by planModel (frozen); the only ones fillEntry, initModel and the writers accept. */
+const PLANS = new WeakSet<object>();
+const ENTRIES = new WeakSet<object>();
+
+/** `plan` if planModel made it, else a TypeError prefixed `fn:`. */
+export function madePlan(fn: string, plan: unknown): Plan {
+  if (typeof plan !== 'object' || plan === null || !PLANS.has(plan)) {
+    throw new TypeError(`${fn}: plan must be a plan made by planModel (plans are frozen and cannot be built or edited by hand; make a new one from the spec), got ${showValue(plan)}`);
+  }
+  return plan as Plan;
+}
+
+function madeEntry(fn: string, entry: unknown): PlanEntry {
+  if (typeof entry !== 'object' || entry === null || !ENTRIES.has(entry)) {
+    throw new TypeError(`${fn}: entry must be an entry of a plan made by planModel, got ${showValue(entry)}`);
+  }
+  return entry as PlanEntry;
+}
+
+function showValue(v: unknown): string {
+  if (v === null || typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(v) : typeof v === 'function' ? 'a function' : String(v);
+  return Array.isArray(v) ? 'an array' : 'an object not made by planModel';
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/** The user rules as JSON data, read once (functions and bigints written as text). */
+function rulesAsJson(rules: readonly Rule[]): unknown[] {
+  try {
+    return JSON.parse(JSON.stringify(rules, (_k, v: unknown) => (typeof v === 'function' ? '[function]' : typeof v === 'bigint' ? v.toString() : v))) as unknown[];
+  } catch (e) {
+    throw new TypeError(`planModel: rules cannot be recorded as JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/** An empty array of the type a dtype's `out` is, for a call that checks its options and draws nothing. */
+function emptyOut(dtype: SpecDType): ArrayBufferView {
+  return dtype === 'float32' ? new Float32Array(0) : dtype === 'float64' ? new Float64Array(0) : new Uint16Array(0);
 }
 
 const FAN_BASED = new Set(['kaimingUniform', 'heUniform', 'kaimingNormal', 'heNormal', 'glorotUniform', 'xavierUniform', 'glorotNormal', 'xavierNormal', 'lecunNormal', 'lecunUniform']);
@@ -176,7 +242,11 @@ export function planModel(wi: WeightInit, spec: ModelSpec | unknown, opts: PlanO
   const dtype = opts.dtype ?? 'float32';
   if (!DTYPES.includes(dtype)) throw new RangeError(`planModel: dtype must be one of ${SPEC_DTYPES.join(', ')}, got ${JSON.stringify(dtype)}`);
   const rec = typeof opts.recipe === 'object' ? opts.recipe : recipeByName(opts.recipe ?? 'pytorch');
-  const rules = [...(opts.rules ?? []), ...rec.rules];
+  const given: unknown = opts.rules;
+  if (given !== undefined && !isArray('planModel', 'rules', given)) throw new TypeError(`planModel: rules must be an array of rules, got ${showValue(given)}`);
+  const userRules = [...((given as readonly Rule[] | undefined) ?? [])];
+  const recorded = rulesAsJson(userRules);
+  const rules = [...userRules, ...rec.rules];
   const byName = new Map(s.tensors.map((t) => [t.name, t]));
   const entries = s.tensors.map((t0): PlanEntry => {
     const t = effective(t0, byName);
@@ -184,13 +254,16 @@ export function planModel(wi: WeightInit, spec: ModelSpec | unknown, opts: PlanO
     if (rule === undefined) {
       throw new RangeError(`planModel: no rule of recipe ${JSON.stringify(rec.name)} (or the given rules) matches tensor ${JSON.stringify(t.name)} (kind ${t.kind ?? 'none'}, activation ${t.activation ?? 'none'})`);
     }
-    if (typeof (wi as unknown as Record<string, unknown>)[rule.init.initializer] !== 'function') {
-      throw new RangeError(`planModel: rule ${JSON.stringify(rule.id)} names ${JSON.stringify(rule.init.initializer)}, which is not a WeightInit method`);
+    const { initializer, options } = rule.init;
+    if (typeof initializer !== 'string' || !INITIALIZER_SET.has(initializer)) {
+      throw new (typeof initializer === 'string' ? RangeError : TypeError)(
+        `planModel: rule ${JSON.stringify(rule.id)} names ${showValue(initializer)}, which is not an initializer a plan can use (${PLAN_INITIALIZERS.join(', ')})`,
+      );
     }
-    const raw = typeof rule.init.options === 'function' ? rule.init.options(contextFor(t, s, byName)) : { ...(rule.init.options ?? {}) };
+    const raw = typeof options === 'function' ? options(contextFor(t, s, byName)) : { ...(options ?? {}) };
     if (!isPlainJson(raw)) throw new TypeError(`planModel: rule ${JSON.stringify(rule.id)} gave options for ${JSON.stringify(t.name)} that are not plain JSON data`);
-    const d = describe(t, rule.init.initializer, raw);
-    return {
+    const d = describe(t, initializer, raw);
+    const e: PlanEntry = {
       name: t.name,
       shape: [...t.shape],
       dtype: t.dtype ?? dtype,
@@ -205,27 +278,45 @@ export function planModel(wi: WeightInit, spec: ModelSpec | unknown, opts: PlanO
       ...(d.value !== undefined ? { value: d.value } : {}),
       key: namedKey(seed, t.name).toString(),
     };
+    // the call with these options, drawing nothing: options the initializer refuses fail here, not in the middle of a write
+    try {
+      call(wi, e)(e.shape, { ...e.options, seed: BigInt(e.key), dtype: e.dtype, range: [0, 0], out: emptyOut(e.dtype) });
+    } catch (err) {
+      const Kind = err instanceof RangeError ? RangeError : err instanceof TypeError ? TypeError : Error;
+      throw new Kind(`planModel: rule ${JSON.stringify(rule.id)} gives tensor ${JSON.stringify(t.name)} a call ${e.initializer} refuses: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    return deepFreeze(e);
   });
-  return { seed, recipe: rec.name, entries };
+  for (const e of entries) ENTRIES.add(e);
+  const plan: Plan = deepFreeze({ seed, recipe: rec.name, rules: recorded, entries });
+  PLANS.add(plan);
+  return plan;
 }
 
 type Call = (shape: readonly number[], opts: Record<string, unknown>) => unknown;
 
-function method(wi: WeightInit, entry: PlanEntry): Call {
-  const f = (wi as unknown as Record<string, unknown>)[entry.initializer];
-  if (typeof f !== 'function') throw new RangeError(`fillEntry: ${JSON.stringify(entry.initializer)} is not a WeightInit method`);
+/** The entry's initializer, one of PLAN_INITIALIZERS (never any other property of the instance). */
+function call(wi: WeightInit, entry: PlanEntry): Call {
+  const name = entry.initializer;
+  if (!INITIALIZER_SET.has(name)) throw new RangeError(`fillEntry: ${JSON.stringify(name)} is not an initializer a plan can use (${PLAN_INITIALIZERS.join(', ')})`);
+  const f = (wi as unknown as Record<string, unknown>)[name];
+  if (typeof f !== 'function') throw new TypeError('fillEntry: expected a loaded instance (from load() or loadSync())');
   return (f as Call).bind(wi);
 }
 
-/** Writes flat elements [start, start + count) of an entry's tensor into `out` (the dtype's array type). */
+/**
+ * Writes flat elements [start, start + count) of an entry's tensor into `out` (the dtype's
+ * array type). `entry` must come from a plan made by planModel.
+ */
 export function fillEntry(wi: WeightInit, entry: PlanEntry, start: number, count: number, out: ArrayBufferView): void {
-  method(wi, entry)(entry.shape, { ...entry.options, seed: BigInt(entry.key), dtype: entry.dtype, range: [start, start + count], out });
+  const e = madeEntry('fillEntry', entry);
+  call(wi, e)(e.shape, { ...e.options, seed: BigInt(e.key), dtype: e.dtype, range: [start, start + count], out });
 }
 
 /** Every tensor of a model in wasm memory (free them, or use wi.scope). For models that fit in memory. */
 export function initModel(wi: WeightInit, spec: ModelSpec | unknown, opts: PlanOptions): { plan: Plan; tensors: Record<string, Tensor> } {
   const plan = planModel(wi, spec, opts);
   const tensors: Record<string, Tensor> = {};
-  for (const e of plan.entries) tensors[e.name] = method(wi, e)(e.shape, { ...e.options, seed: BigInt(e.key), dtype: e.dtype }) as Tensor;
+  for (const e of plan.entries) tensors[e.name] = call(wi, e)(e.shape, { ...e.options, seed: BigInt(e.key), dtype: e.dtype }) as Tensor;
   return { plan, tensors };
 }
