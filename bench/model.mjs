@@ -63,18 +63,24 @@ const fh = await open(tmp, 'w');
 if (mode === 'stream' || mode === 'flush') {
   const chunk = Buffer.alloc(2 << 20); // the writers' default chunkBytes
   let flushing;
+  let flushError;
   let flushedAt = 0;
   for (let off = 0; off < bytes; ) {
     const len = Math.min(chunk.length, bytes - off);
     const { bytesWritten } = await fh.write(chunk, 0, len, off);
     off += bytesWritten;
-    // 'flush': the writers' background fdatasync every 64 MiB, one at a time
+    if (flushError !== undefined) throw flushError;
+    // 'flush': the writers' background fdatasync every 64 MiB, one at a time (a failure is the run's error, as in the writers)
     if (mode === 'flush' && flushing === undefined && off - flushedAt >= 64 << 20) {
       flushedAt = off;
-      flushing = fh.datasync().then(() => void (flushing = undefined));
+      flushing = fh.datasync().then(
+        () => void (flushing = undefined),
+        (e) => void ((flushError ??= e), (flushing = undefined)),
+      );
     }
   }
   await flushing;
+  if (flushError !== undefined) throw flushError;
 } else await fh.writeFile(buf);
 await fh.sync();
 await fh.close();

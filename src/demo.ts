@@ -29,9 +29,13 @@ async function main(): Promise<void> {
 
   const progress = new Progress(process.stderr, [{ path, dataBytes, tensors: plan.entries.length }]);
   const t0 = performance.now();
-  const { written } = await writePlan(wi, plan, path, { onProgress: progress.update, observe: observer.observe });
+  let written;
+  try {
+    ({ written } = await writePlan(wi, plan, path, { onProgress: progress.update, observe: observer.observe }));
+  } finally {
+    observer.release();
+  }
   const seconds = (performance.now() - t0) / 1000;
-  observer.release();
   progress.finish();
   const bytes = 'bytes' in written ? written.bytes : 0;
 
