@@ -8,5 +8,5 @@ export { inferKind, specFromTensors, KIND_RULES } from './infer.js';
 export type { InferredKind, KindRule } from './infer.js';
 export { PYTORCH, BEST_PRACTICE, GPT2, LLAMA, RECIPES, RECIPE_NAMES, recipe, globToRegExp, ruleMatches } from './recipes.js';
 export type { Recipe, Rule, RuleMatch, RuleInit, RuleContext } from './recipes.js';
-export { planModel, fillEntry, initModel } from './plan.js';
+export { planModel, fillEntry, initModel, PLAN_INITIALIZERS } from './plan.js';
 export type { Plan, PlanEntry, PlanOptions } from './plan.js';
