@@ -1,4 +1,4 @@
-// `node bench/threads.mjs [--quick] [--out FILE]`: the worker pool's scaling, measured.
+// `node bench/threads.mjs [--quick] [--out FILE] [--piece N]`: the worker pool's scaling, measured.
 //
 //  1. 64M float32 normal and uniform fills on 1 thread (`load({ workers: 0 })`) and 2 threads
 //     (`load({ workers: 1 })`: the calling thread + one worker): median of rounds, speedup.
@@ -24,7 +24,7 @@ import { engineOf, PARALLEL_MIN } from '../dist/engine/engine.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
-const known = new Set(['--quick', '--out']);
+const known = new Set(['--quick', '--out', '--piece']);
 for (const a of argv) {
   if (a.startsWith('--') && !known.has(a)) {
     console.error(`bench/threads.mjs: unknown option ${a}; valid: ${[...known].join(', ')}`);
@@ -33,6 +33,8 @@ for (const a of argv) {
 }
 const quick = argv.includes('--quick');
 const outArg = argv.indexOf('--out') >= 0 ? argv[argv.indexOf('--out') + 1] : undefined;
+// --piece N: pieces of N elements for every fill (default: the pool's own choice, src/engine/pool.ts PIECE)
+const pieceArg = argv.indexOf('--piece') >= 0 ? Number(argv[argv.indexOf('--piece') + 1]) : undefined;
 const outFile = outArg ?? (quick ? undefined : join(here, 'results-threads.md'));
 
 const N = quick ? 1 << 24 : 1 << 26; // 64M float32 = 256 MB (quick: 16M)
@@ -57,6 +59,8 @@ if (wi2.threads !== 2) {
   console.error(`bench/threads.mjs: load({ workers: 1 }) gave ${wi2.threads} thread(s); no pool to measure here`);
   process.exit(1);
 }
+if (pieceArg !== undefined) engineOf(wi2).pool.piece = engineOf(wi2).pool.pieceMin = pieceArg;
+const pieceText = pieceArg !== undefined ? `pieces of ${fmt(pieceArg)} elements` : `pieces of about n / 16 elements, ${fmt(engineOf(wi2).pool.pieceMin)} to ${fmt(engineOf(wi2).pool.piece)}`;
 
 // ---------- 1 and 2: 64M fills, 1 vs 2 threads, and the ceiling ----------
 /** ms of one call. */
@@ -151,20 +155,13 @@ const rangeOf = (id) => {
 // ---------- 3: the cut-over, through the pool directly ----------
 const e2 = engineOf(wi2);
 const pool = e2.pool;
-const BLOCK = 1024;
 const maxCut = 1 << 20;
 const region = e2.heap.alloc(maxCut * 4, 'bench/threads.mjs cut-over region');
 const key = { lo: 12345, hi: 0 };
 const kernels = { normal: e2.normalKernel(0, 1), uniform: e2.uniformKernel(0, 1) };
-/** The engine's split (src/engine/engine.ts #parallel) for a fill of [0, n) at `region`. */
+/** A fill of [0, n) at `region` through the pool, as the engine makes one (src/engine/engine.ts #parallel): pieces taken in turn. */
 function pooled(kernel, n) {
-  const threads = pool.size + 1;
-  const cuts = [0];
-  for (let t = 1; t < threads; t++) cuts.push(Math.min(n, Math.max(0, Math.round((n * t) / threads / BLOCK) * BLOCK)));
-  cuts.push(n);
-  const parts = [];
-  for (let t = 1; t < threads; t++) if (cuts[t + 1] > cuts[t]) parts.push({ dst: region + cuts[t] * 4, start: cuts[t], count: cuts[t + 1] - cuts[t] });
-  pool.run(kernel.remote, 0, key, parts, () => kernel(region, 0, cuts[1], key), (p) => kernel(p.dst, p.start, p.count, key));
+  pool.run(kernel.remote, 0, key, { dst: region, start: 0, end: n, bytes: 4 }, (d, s, c) => kernel(d, s, c, key));
 }
 const cutSizes = [];
 for (let n = 1 << 14; n <= maxCut; n *= 2) cutSizes.push(n);
@@ -239,7 +236,7 @@ Load average (1/5/15 min): before ${loadBefore}, after ${loadAfter}. Run time ${
 
 Each call: a fresh wasm tensor, freed (same region every call, no page faults after the warm-up);
 1 thread = \`load({ seed: 1, workers: 0 })\`, 2 threads = \`load({ seed: 1, workers: 1 })\` (the calling
-thread takes half and waits with \`Atomics.wait\`). Median of ${ROUNDS} rounds, order alternating.
+thread and the worker take ${pieceText} in turn, then it waits with \`Atomics.wait\`). Median of ${ROUNDS} rounds, order alternating.
 
 | fill | 1 thread M elem/s | 2 threads M elem/s | speedup | goal | |
 |---|--:|--:|--:|--:|---|

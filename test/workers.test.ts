@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineOf, PARALLEL_MIN } from '../src/engine/engine.js';
+import { MAX_PIECES } from '../src/engine/pool.js';
 import { load, type WeightInit } from '../src/index.js';
 
 type Arr = Float32Array | Float64Array | Uint16Array | Uint32Array;
@@ -94,10 +95,9 @@ describe('worker pool', () => {
   it('an error inside a worker reaches the caller with its type and message; the pool keeps working', async () => {
     const w = await load({ seed: 3, workers: 1 });
     const e = engineOf(w);
-    const part = { dst: 0, start: 0, count: 1024 };
     let caught: unknown;
     try {
-      e.pool!.run({ id: 99, params: [] }, 0, { lo: 0, hi: 0 }, [part], () => undefined, () => undefined);
+      e.pool!.run({ id: 99, params: [] }, 0, { lo: 0, hi: 0 }, { dst: 0, start: 0, end: 1024, bytes: 4 }, () => undefined);
     } catch (err) {
       caught = err;
     }
@@ -197,4 +197,179 @@ describe('the engine under Object.prototype pollution', () => {
       }
     }
   });
+});
+
+describe('worker pool: pieces taken in turn', () => {
+  const ONE = 1 << 22; // 4M elements: 64 pieces of the default size
+  let one: WeightInit;
+  beforeAll(async () => {
+    one = await load({ seed: 3 });
+  }, 60_000);
+
+  /** The pool's fill of [start, end) of key 77's normal stream into fresh memory, and one thread's, as bytes. */
+  function direct(w: WeightInit, start: number, end: number, opts: { slowHere?: number; onPiece?: (i: number) => void; stallMs?: number } = {}): { got: Uint8Array; want: Uint8Array } {
+    const e = engineOf(w);
+    const k = e.normalKernel(0, 1);
+    const key = { lo: 77, hi: 5 };
+    const n = end - start;
+    const at = e.heap.alloc(n * 4);
+    const ref = e.heap.alloc(n * 4);
+    try {
+      let i = 0;
+      e.pool!.run(k.remote!, 0, key, { dst: at, start, end, bytes: 4 }, (d, s, c) => {
+        opts.onPiece?.(i++);
+        if (opts.slowHere !== undefined) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, opts.slowHere);
+        k(d, s, c, key);
+      }, opts.stallMs);
+      k(ref, start, n, key);
+      return { got: new Uint8Array(e.memory.buffer, at, n * 4).slice(), want: new Uint8Array(e.memory.buffer, ref, n * 4).slice() };
+    } finally {
+      e.heap.free(at);
+      e.heap.free(ref);
+    }
+  }
+
+  it('a slow worker makes few pieces: the calling thread takes the rest (same bits)', async () => {
+    for (const workers of [1, 3]) {
+      const w = await load({ seed: 3, workers });
+      const pool = engineOf(w).pool!;
+      for (let i = 0; i < workers; i++) pool.holdForTest(i, 100); // each piece a worker takes costs it 100 ms more
+      const got = bytes(w.normal([ONE], { std: 0.5, seed: 9 }));
+      expect(same(got, bytes(one.normal([ONE], { std: 0.5, seed: 9 }))), `${workers} workers`).toBe(true);
+      const split = pool.lastSplit;
+      expect(split.pieces).toBe(ONE / (1 << 16));
+      // a fixed split would leave this thread 1 / (1 + workers) of them; here the held workers make
+      // a piece or a few while this thread makes the rest
+      expect(split.caller, `${workers} workers`).toBeGreaterThan(split.pieces / 2);
+      expect(split.redone).toBe(0);
+      expect(w.threads).toBe(1 + workers);
+      w.close();
+    }
+  }, 30_000);
+
+  it('an unhindered worker takes its share of the pieces', async () => {
+    const w = await load({ seed: 3, workers: 1 });
+    // this thread sleeps 2 ms per piece: the worker, not held, makes most of them
+    const { got, want } = direct(w, 0, ONE, { slowHere: 2 });
+    expect(same(got, want)).toBe(true);
+    const split = engineOf(w).pool!.lastSplit;
+    expect(split.caller).toBeLessThan(split.pieces / 2);
+    w.close();
+  }, 30_000);
+
+  it('a worker stuck on a piece is taken for dead: its piece is redone here, same bits', async () => {
+    const w = await load({ seed: 3, workers: 2 });
+    const pool = engineOf(w).pool!;
+    pool.holdForTest(0, -1); // takes one piece, then never finishes it
+    // this thread is slow enough (1 ms a piece) that both workers surely take pieces
+    const { got, want } = direct(w, 0, ONE, { slowHere: 1, stallMs: 300 });
+    expect(same(got, want)).toBe(true);
+    expect(pool.lastSplit.redone).toBe(1);
+    expect(w.threads).toBe(2);
+    // the pool goes on with the worker left
+    expect(same(bytes(w.normal([ONE], { seed: 4 })), bytes(one.normal([ONE], { seed: 4 })))).toBe(true);
+    w.close();
+  }, 30_000);
+
+  it('a worker killed in the middle of a fill: the piece it held is redone here, same bits', async () => {
+    const w = await load({ seed: 3, workers: 1 });
+    const pool = engineOf(w).pool!;
+    pool.holdForTest(0, 10_000);
+    // after this thread's first piece (with 50 ms for the worker to take one and sit on it) the worker is killed
+    const { got, want } = direct(w, 0, ONE, { onPiece: (i) => { if (i === 0) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50); pool.killForTest(0); } }, stallMs: 300 });
+    expect(same(got, want)).toBe(true);
+    expect(pool.lastSplit.redone).toBe(1);
+    expect(w.threads).toBe(1);
+    w.close();
+  }, 30_000);
+
+  it("an error on the calling thread stops the hand-out and is rethrown after the workers' pieces; the pool keeps working", async () => {
+    const w = await load({ seed: 3, workers: 2 });
+    const e = engineOf(w);
+    const k = e.normalKernel(0, 1);
+    const at = e.heap.alloc(ONE * 4);
+    const pool = e.pool!;
+    pool.holdForTest(0, 5);
+    pool.holdForTest(1, 5);
+    let made = 0;
+    let caught: unknown;
+    try {
+      pool.run(k.remote!, 0, { lo: 1, hi: 2 }, { dst: at, start: 0, end: ONE, bytes: 4 }, (d, s, c) => {
+        if (++made === 3) throw new RangeError('boom here');
+        k(d, s, c, { lo: 1, hi: 2 });
+      });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(RangeError);
+    expect((caught as Error).message).toBe('boom here');
+    expect(made).toBe(3);
+    e.heap.free(at);
+    pool.holdForTest(0, 0);
+    pool.holdForTest(1, 0);
+    expect(w.threads).toBe(3);
+    expect(same(bytes(w.normal([ONE], { seed: 4 })), bytes(one.normal([ONE], { seed: 4 })))).toBe(true);
+    w.close();
+  }, 30_000);
+
+  it('small and odd sizes, starts and piece sizes: every piece boundary, same bits', async () => {
+    const w = await load({ seed: 3, workers: 2 });
+    const pool = engineOf(w).pool!;
+    for (const piece of [1024, 3000, 1 << 16]) {
+      pool.piece = pool.pieceMin = piece;
+      for (const [start, n] of [[0, 1], [0, 1023], [0, 1025], [5, 1024], [1023, 2], [3071, 3074], [1000, 7 * 1024 + 3], [12345, 99_999], [1 << 20, 1 << 16]] as const) {
+        const { got, want } = direct(w, start, start + n);
+        expect(same(got, want), `piece ${piece}, [${start}, ${start + n})`).toBe(true);
+        expect(pool.lastSplit.pieces).toBeLessThanOrEqual(Math.ceil(n / Math.ceil(piece / 1024) / 1024) + 1);
+      }
+    }
+    // a fill that would have more pieces than the bound gets larger ones
+    pool.piece = pool.pieceMin = 1024;
+    const { got, want } = direct(w, 7, 7 + (1 << 23));
+    expect(same(got, want)).toBe(true);
+    expect(pool.lastSplit.pieces).toBeLessThanOrEqual(MAX_PIECES);
+    w.close();
+  }, 60_000);
+
+  // fills through the engine with pieces of 3 blocks, so ranges and outs cut through many of them
+  const S = PARALLEL_MIN + 4099;
+  const dtypeCases: [string, (w: WeightInit, o: Record<string, unknown>) => unknown][] = [];
+  for (const dtype of ['float32', 'float16', 'bfloat16', 'float64'] as const) {
+    dtypeCases.push(
+      [`uniform ${dtype}`, (w, o) => w.uniform([S], { low: -1, high: 1, dtype, ...o })],
+      [`uniform [0, 1) ${dtype}`, (w, o) => w.uniform([S], { low: 0, high: 1, dtype, ...o })],
+      [`normal ${dtype}`, (w, o) => w.normal([S], { std: 2, dtype, ...o })],
+      [`truncatedNormal ±2 ${dtype}`, (w, o) => w.truncatedNormal([S], { dtype, ...o })],
+      [`truncatedNormal [3, 4] ${dtype}`, (w, o) => w.truncatedNormal([S], { a: 3, b: 4, dtype, ...o })],
+    );
+  }
+  dtypeCases.push(['uint32', (w, o) => w.uint32(S, o)]);
+  for (const [name, f] of dtypeCases) {
+    it(`${name}: pieces of 3 blocks, 1 and 3 workers, in memory, range at and beside piece boundaries, out: same bits`, async () => {
+      for (const workers of [1, 3]) {
+        const w = await load({ seed: 3, workers });
+        const e = engineOf(w);
+        e.pool!.piece = 3 * 1024;
+        const want = bytes(f(one, { seed: 11 }));
+        expect(same(bytes(f(w, { seed: 11 })), want), `${workers} workers`).toBe(true);
+        const elem = want.length / S;
+        for (const [a, b] of [[3072, S], [3071, S - 1], [3073, S - 3072 * 2], [1, S - 1]] as const) {
+          const sub = bytes(f(one, { seed: 11, range: [a, b] }));
+          expect(same(sub, want.subarray(a * elem, b * elem))).toBe(true);
+          expect(same(bytes(f(w, { seed: 11, range: [a, b] })), sub), `${workers} workers, range [${a}, ${b})`).toBe(true);
+        }
+        const probe = f(one, { seed: 11, range: [0, 1] }) as { toArray(): Arr };
+        const out = new (probe.toArray().constructor as new (n: number) => Arr)(S);
+        f(w, { seed: 11, out });
+        expect(same(bytes(out), want), `${workers} workers, out`).toBe(true);
+        const at = e.heap.alloc(out.byteLength + 8);
+        // out in the instance's own memory, one element past an aligned address
+        const own = new (out.constructor as new (b: ArrayBufferLike, o: number, n: number) => Arr)(e.memory.buffer, at + out.BYTES_PER_ELEMENT, S);
+        f(w, { seed: 11, out: own });
+        expect(same(bytes(own), want), `${workers} workers, out in its own memory`).toBe(true);
+        e.heap.free(at);
+        w.close();
+      }
+    }, 60_000);
+  }
 });

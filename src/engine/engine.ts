@@ -262,8 +262,8 @@ export class Engine {
   }
 
   /**
-   * A fill of [s, e) written (converted) at dst, split by blocks between the worker pool and
-   * this thread; undefined when the pool is absent, the fill small, or the kernel local-only.
+   * A fill of [s, e) written (converted) at dst, made by the worker pool and this thread
+   * taking block-aligned pieces in turn (Pool.run); undefined when the pool is absent, the fill small, or the kernel local-only.
    */
   #parallel(kernel: Kernel, type: OutputType, key: Key, n: number): ((dst: number, s: number, e: number) => void) | undefined {
     const pool = this.pool;
@@ -281,20 +281,7 @@ export class Engine {
         });
       }
     };
-    return (dst, s, e) => {
-      const threads = pool.size + 1;
-      // cut points at block multiples of the global index: every part but the ends is whole blocks
-      const cuts = [s];
-      for (let t = 1; t < threads; t++) cuts.push(Math.min(e, Math.max(s, Math.round((s + ((e - s) * t) / threads) / BLOCK) * BLOCK)));
-      cuts.push(e);
-      const parts: { dst: number; start: number; count: number }[] = [];
-      for (let t = 1; t < threads; t++) {
-        const a = cuts[t]!;
-        const b = cuts[t + 1]!;
-        if (b > a) parts.push({ dst: dst + (a - s) * bytes, start: a, count: b - a });
-      }
-      pool.run(rk, type.convertId, key, parts, () => local(dst, s, cuts[1]! - s), (p) => local(p.dst, p.start, p.count));
-    };
+    return (dst, s, e) => pool.run(rk, type.convertId, key, { dst, start: s, end: e, bytes }, local);
   }
 
   /** A parallel fill into a caller-owned array: rounds of the pool filling a temporary wasm region, copied out. */

@@ -1,6 +1,8 @@
 // A pool of fill workers over one shared wasm memory. Each worker runs core.wasm (the shared
-// build) on the same memory with its own scratch region and waits on a control block; the
-// calling thread hands out block-aligned parts of a fill, does its own part, then waits with
+// build) on the same memory with its own scratch region and waits on a control block. A fill
+// is cut into block-aligned pieces; a shared counter hands out the next piece, and every
+// participant (each worker and the calling thread) takes pieces until none are left, so a
+// worker whose core is busy with something else makes fewer. The caller then waits with
 // Atomics.wait (so the API stays synchronous). Values do not depend on how a fill is split:
 // every 1024-element block is a pure function of (key, block) (docs/stream.md).
 //
@@ -16,16 +18,42 @@ export interface RemoteKernel {
   readonly params: readonly number[];
 }
 
-/** One part of a fill: float32 elements [start, start + count) of key, written (converted) at dst. */
-export interface Part {
+/** A fill: elements [start, end) of key's stream, written (converted) at dst, `bytes` bytes per output element. */
+export interface Fill {
   readonly dst: number;
   readonly start: number;
-  readonly count: number;
+  readonly end: number;
+  readonly bytes: number;
 }
 
+/** Who made the pieces of a run: all of them, the calling thread's share, those it redid for a worker taken for dead. */
+export interface Split {
+  readonly pieces: number;
+  readonly caller: number;
+  readonly redone: number;
+}
+
+/**
+ * Elements per piece: a fill of n elements on t threads is cut into pieces of about n / (8t),
+ * but no larger than PIECE and no smaller than PIECE_MIN (nor than needed to stay within
+ * MAX_PIECES), rounded up to a block multiple. Small pieces let every thread take several even
+ * in mid-sized fills; large ones keep the hand-out's cost per piece small.
+ */
+export const PIECE = 1 << 16;
+export const PIECE_MIN = 1 << 14;
+/** Pieces per thread aimed at when a fill is small enough for pieces below PIECE. */
+const PIECES_PER_THREAD = 8;
+/** The most pieces a fill is cut into: larger fills get larger pieces. */
+export const MAX_PIECES = 4096;
+const BLOCK = 1024;
+
+// the control block of a worker (src/engine/worker-source.ts has the full layout)
 const STATE = 0;
+const PROGRESS = 4;
 /** Set when the caller gave up on a worker: it stops before its next piece of work. */
 const CANCEL = 5;
+/** Tests only: ms the worker sits on each piece it takes (-1 forever). */
+const HOLD = 7;
 const CONTROL_BYTES = 1280;
 
 interface Handle {
@@ -87,10 +115,19 @@ async function spawner(): Promise<Spawn | undefined> {
 
 export class Pool {
   readonly #workers: Handle[];
+  /** The shared block: [0] the next piece to take, [1 + p] the generation of the last run that finished piece p. */
+  readonly #shared: Int32Array;
+  #generation = 0;
   #closed = false;
+  /** The largest and smallest piece (elements; rounded up to blocks when used); tests and benches may change them. */
+  piece = PIECE;
+  pieceMin = PIECE_MIN;
+  /** Who made the pieces of the last run that completed. */
+  lastSplit: Split = { pieces: 0, caller: 0, redone: 0 };
 
-  private constructor(workers: Handle[]) {
+  private constructor(workers: Handle[], shared: Int32Array) {
     this.#workers = workers;
+    this.#shared = shared;
   }
 
   /** Starts `n` workers on `module` (the shared build) over `memory`, each with its scratch region. Undefined where workers cannot run. */
@@ -99,6 +136,7 @@ export class Pool {
     const spawn = await spawner();
     if (spawn === undefined) return undefined;
     const handles: Handle[] = [];
+    const shared = new SharedArrayBuffer(4 * (MAX_PIECES + 3));
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const timeout = new Promise<never>((_, fail) => {
@@ -117,7 +155,7 @@ export class Pool {
               (e) => fail(e instanceof Error ? e : new Error(`weightinit: a fill worker failed: ${String((e as { message?: unknown }).message ?? e)}`)),
             );
             handles.push({ alive: true, control: new Int32Array(sab), numbers: new Float64Array(sab, 64, 16), text: new Uint8Array(sab, 256), terminate: () => w.terminate() });
-            w.post({ module, memory, control: sab, scratch: scratch[i] });
+            w.post({ module, memory, control: sab, shared, scratch: scratch[i] });
           });
         }),
       )]);
@@ -127,7 +165,7 @@ export class Pool {
     } finally {
       if (timer !== undefined) clearTimeout(timer);
     }
-    return new Pool(handles);
+    return new Pool(handles, new Int32Array(shared));
   }
 
   /** Live worker threads (the calling thread not counted). */
@@ -144,52 +182,87 @@ export class Pool {
     this.#workers[i]?.terminate();
   }
 
+  /** For tests: worker i sits `ms` on every piece it takes before making it (-1: forever, a stuck worker; 0: normal). */
+  holdForTest(i: number, ms: number): void {
+    const h = this.#workers[i];
+    if (h !== undefined) Atomics.store(h.control, HOLD, ms);
+  }
+
   /**
-   * Runs parts[i] on live worker i while `here()` runs on the calling thread, then waits for
-   * all. A worker that makes no progress for `stallMs` is taken for dead: it leaves the pool
-   * and the calling thread makes its part (the same values). A worker's error is rethrown
-   * here with the same message, after every part finished.
+   * Makes `fill` on the live workers and the calling thread: the fill is cut into pieces (a
+   * block multiple in size, cut at multiples of it in the global index, so every cut is a block
+   * boundary; PIECE says how large), and each participant takes the next piece from a shared
+   * counter until none are left; `local(dst, start, count)` makes one on this thread. Then the
+   * caller waits for the workers to finish their current piece. A worker that makes no progress
+   * for `stallMs` is taken for dead: it leaves the pool, and every piece not marked finished in
+   * this run (the one it held, whenever it died) is made here, with the same values. An error on
+   * this thread stops the hand-out; a worker's error stops that worker. Either is rethrown here
+   * (a worker's with its type and message) once every worker finished its current piece.
    */
   run(
-    kernel: RemoteKernel, convertId: number, key: { lo: number; hi: number }, parts: readonly Part[], here: () => void,
-    redo: (p: Part) => void, stallMs = 2000,
+    kernel: RemoteKernel, convertId: number, key: { lo: number; hi: number }, fill: Fill,
+    local: (dst: number, start: number, count: number) => void, stallMs = 2000,
   ): void {
     if (this.#closed) throw new Error('weightinit: the worker pool is closed');
+    const { dst, start, end, bytes } = fill;
+    const n = end - start;
+    if (!(n > 0)) return;
     const live = this.#live();
-    parts.forEach((p, i) => {
-      const h = live[i]!;
+    // a block multiple, and never more than MAX_PIECES pieces (the start rounded down adds at most one)
+    const aim = Math.min(this.piece, Math.max(this.pieceMin, n / (PIECES_PER_THREAD * (live.length + 1))));
+    const size = Math.max(Math.ceil(Math.max(aim, BLOCK) / BLOCK), Math.ceil(n / (MAX_PIECES - 1) / BLOCK)) * BLOCK;
+    const base = Math.floor(start / size) * size;
+    const pieces = Math.ceil((end - base) / size);
+    const make = (p: number): void => {
+      const a = Math.max(start, base + p * size);
+      local(dst + (a - start) * bytes, a, Math.min(end, base + (p + 1) * size) - a);
+    };
+    // the generation tells this run's finished pieces from earlier runs' (and from a worker taken
+    // for dead that still marks one: it can only write an older generation)
+    const gen = (this.#generation = this.#generation >= 0x3fffffff ? 1 : this.#generation + 1);
+    const S = this.#shared;
+    Atomics.store(S, 0, 0);
+    for (const h of live) {
       h.control[1] = kernel.id;
       h.control[2] = convertId;
+      h.control[8] = gen;
+      h.control[9] = pieces;
+      h.control[10] = size;
       const f = h.numbers;
-      f[0] = p.dst;
-      f[1] = p.start;
-      f[2] = p.count;
+      f[0] = dst;
+      f[1] = start;
+      f[2] = end;
       f[3] = key.lo;
       f[4] = key.hi;
       for (let j = 0; j < 11; j++) f[5 + j] = j < kernel.params.length ? kernel.params[j]! : 0;
+      // the task's words above are published by this store (the worker reads them after loading state 1)
       Atomics.store(h.control, STATE, 1);
       Atomics.notify(h.control, STATE);
-    });
+    }
     let hereError: unknown;
+    let caller = 0;
     try {
-      here();
+      for (let p = Atomics.add(S, 0, 1); p < pieces; p = Atomics.add(S, 0, 1)) {
+        make(p);
+        Atomics.store(S, 1 + p, gen);
+        caller++;
+      }
     } catch (err) {
       hereError = err;
+      Atomics.store(S, 0, pieces); // hand out no more pieces
     }
     let workerError: string | undefined;
-    for (let i = 0; i < parts.length; i++) {
-      const h = live[i]!;
-      let seen = Atomics.load(h.control, 4);
+    for (const h of live) {
+      let seen = Atomics.load(h.control, PROGRESS);
       while (Atomics.load(h.control, STATE) === 1) {
         if (Atomics.wait(h.control, STATE, 1, stallMs) === 'timed-out' && Atomics.load(h.control, STATE) === 1) {
-          const now = Atomics.load(h.control, 4);
+          const now = Atomics.load(h.control, PROGRESS);
           if (now === seen) {
-            // no progress for stallMs: the worker is gone (or wedged); make its part here
+            // no progress for stallMs: the worker is gone (or wedged); its piece is made below
             h.alive = false;
-            // tell it to stop between pieces should it only be stalled (it checks this flag before each one)
+            // tell it to stop before its next piece should it only be stalled
             Atomics.store(h.control, CANCEL, 1);
             h.terminate();
-            redo(parts[i]!);
             break;
           }
           seen = now;
@@ -208,6 +281,17 @@ export class Pool {
       const E = name === 'TypeError' ? TypeError : name === 'RangeError' ? RangeError : name === 'RuntimeError' ? WebAssembly.RuntimeError : Error;
       throw new E(message);
     }
+    // every worker has finished or was taken for dead: a piece without this run's mark (a dead
+    // worker's, taken but never finished) is made here; the marks were stored after the values
+    let redone = 0;
+    for (let p = 0; p < pieces; p++) {
+      if (Atomics.load(S, 1 + p) !== gen) {
+        make(p);
+        Atomics.store(S, 1 + p, gen);
+        redone++;
+      }
+    }
+    this.lastSplit = { pieces, caller, redone };
   }
 
   /** Ends the workers. Idempotent. */

@@ -5,10 +5,15 @@
 // Protocol (src/engine/pool.ts): the worker instantiates core.wasm over the shared memory,
 // points its per-thread scratch at its own region, then waits on its control block:
 //   I[0] state: 0 idle, 1 task, 2 done, 3 error, 4 exit      I[1] kernel id   I[2] output id
-//   F[0] dst  F[1] start  F[2] count  F[3] keyLo  F[4] keyHi  F[5..15] params
+//   F[0] dst  F[1] start  F[2] end  F[3] keyLo  F[4] keyHi  F[5..15] params
 //   I[4] progress: bumped after every piece of work, so a caller can tell a slow worker from a dead one
 //   I[5] cancel: set by a caller that gave up on this worker; it stops before its next piece
+//   I[6] the piece it is making (-1 none)   I[7] test hook: ms to sit on each piece taken (-1 forever)
+//   I[8] the fill's generation   I[9] its piece count   I[10] its piece size (elements, a block multiple)
 //   bytes 256..: the error message (UTF-8), I[3] its length
+// and on the pool's shared block: S[0] the next piece to take (Atomics.add), S[1 + p] the
+// generation of the last fill whose piece p was finished. Piece p of a fill [start, end) is
+// elements [max(start, b + p·size), min(end, b + (p + 1)·size)), b = start rounded down to size.
 export const WORKER_SOURCE = String.raw`
 'use strict';
 const CHUNK = 65536;
@@ -26,7 +31,7 @@ const converts = [null, 'f32ToF16', 'f32ToBf16', 'f32ToF64', null, null];
 const convertBytes = [4, 2, 2, 8, 2, 2];
 const formats = [0, 0, 0, 0, 1, 2];
 function start(msg, post) {
-  const { module, memory, control, scratch } = msg;
+  const { module, memory, control, shared, scratch } = msg;
   let e;
   try {
     const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('core.wasm aborted'); } } });
@@ -41,6 +46,7 @@ function start(msg, post) {
   const I = new Int32Array(control);
   const F = new Float64Array(control, 64, 16);
   const text = new Uint8Array(control, 256);
+  const S = new Int32Array(shared);
   for (;;) {
     const state = Atomics.load(I, 0);
     if (state === 4 || I[5] === 1) return;
@@ -51,25 +57,39 @@ function start(msg, post) {
     }
     try {
       const k = kernels[I[1]];
+      if (typeof k !== 'function') throw new TypeError('kernel ' + I[1] + ' is not a function in this worker');
       const conv = converts[I[2]];
-      const dst = F[0], first = F[1], count = F[2], kl = F[3], kh = F[4];
+      const dst = F[0], first = F[1], end = F[2], kl = F[3], kh = F[4];
       const P = Array.from(F.subarray(5, 16));
       const b = convertBytes[I[2]];
-      if (conv === null) {
-        for (let s = 0; s < count; s += 1 << 20) {
-          if (Atomics.load(I, 5) === 1) return; // the caller gave up on this worker
-          k(e, dst + s * b, first + s, Math.min(1 << 20, count - s), kl, kh, P, formats[I[2]]);
-          Atomics.add(I, 4, 1);
+      const f = formats[I[2]];
+      const gen = I[8], pieces = I[9], size = I[10];
+      const base = Math.floor(first / size) * size;
+      for (;;) {
+        if (Atomics.load(I, 5) === 1) return; // the caller gave up on this worker
+        const p = Atomics.add(S, 0, 1);
+        if (p >= pieces) break;
+        Atomics.store(I, 6, p);
+        const hold = I[7];
+        if (hold !== 0) Atomics.wait(I, 11, 0, hold < 0 ? Infinity : hold); // tests only: a slow or stuck worker
+        const a = Math.max(first, base + p * size), z = Math.min(end, base + (p + 1) * size);
+        if (conv === null) {
+          for (let s = a; s < z; s += 1 << 20) {
+            k(e, dst + (s - first) * b, s, Math.min(1 << 20, z - s), kl, kh, P, f);
+            Atomics.add(I, 4, 1);
+          }
+        } else {
+          for (let s = a; s < z; s += CHUNK) {
+            const c = Math.min(CHUNK, z - s);
+            k(e, chunkBase, s, c, kl, kh, P, 0);
+            e[conv](chunkBase, dst + (s - first) * b, c);
+            Atomics.add(I, 4, 1);
+          }
         }
-      } else {
-        for (let s = 0; s < count; s += CHUNK) {
-          if (Atomics.load(I, 5) === 1) return; // the caller gave up on this worker
-          const c = Math.min(CHUNK, count - s);
-          k(e, chunkBase, first + s, c, kl, kh, P, 0);
-          e[conv](chunkBase, dst + s * b, c);
-          Atomics.add(I, 4, 1);
-        }
+        // published after its values: a caller that reads this generation sees them
+        Atomics.store(S, 1 + p, gen);
       }
+      Atomics.store(I, 6, -1);
       Atomics.store(I, 0, 2);
     } catch (err) {
       const name = err && typeof err.name === 'string' ? err.name : 'Error';
