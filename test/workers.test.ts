@@ -229,6 +229,13 @@ describe('worker pool: pieces taken in turn', () => {
     }
   }
 
+  /** Blocks (up to 10 s) until worker i of the pool has taken a piece. */
+  function waitForPiece(pool: NonNullable<ReturnType<typeof engineOf>['pool']>, i: number): void {
+    const tick = new Int32Array(new SharedArrayBuffer(4));
+    for (let t = 0; t < 10_000 && pool.pieceOfForTest(i) < 0; t++) Atomics.wait(tick, 0, 0, 1);
+    expect(pool.pieceOfForTest(i), `worker ${i} took a piece`).toBeGreaterThanOrEqual(0);
+  }
+
   it('a slow worker makes few pieces: the calling thread takes the rest (same bits)', async () => {
     for (const workers of [1, 3]) {
       const w = await load({ seed: 3, workers });
@@ -249,8 +256,8 @@ describe('worker pool: pieces taken in turn', () => {
 
   it('an unhindered worker takes its share of the pieces', async () => {
     const w = await load({ seed: 3, workers: 1 });
-    // this thread sleeps 2 ms per piece: the worker, not held, makes most of them
-    const { got, want } = direct(w, 0, ONE, { slowHere: 2 });
+    // this thread sleeps 5 ms per piece: the worker, not held, makes most of them
+    const { got, want } = direct(w, 0, ONE, { slowHere: 5 });
     expect(same(got, want)).toBe(true);
     const split = engineOf(w).pool!.lastSplit;
     expect(split.caller).toBeLessThan(split.pieces / 2);
@@ -261,8 +268,9 @@ describe('worker pool: pieces taken in turn', () => {
     const w = await load({ seed: 3, workers: 2 });
     const pool = engineOf(w).pool!;
     pool.holdForTest(0, -1); // takes one piece, then never finishes it
-    // this thread is slow enough (1 ms a piece) that both workers surely take pieces
-    const { got, want } = direct(w, 0, ONE, { slowHere: 1, stallMs: 300 });
+    pool.holdForTest(1, 50); // and the other cannot take every piece before it does
+    // after its first piece this thread waits (up to 10 s) until the stuck worker holds one
+    const { got, want } = direct(w, 0, ONE, { onPiece: (i) => { if (i === 0) waitForPiece(pool, 0); }, stallMs: 300 });
     expect(same(got, want)).toBe(true);
     expect(pool.lastSplit.redone).toBe(1);
     expect(w.threads).toBe(2);
@@ -275,8 +283,8 @@ describe('worker pool: pieces taken in turn', () => {
     const w = await load({ seed: 3, workers: 1 });
     const pool = engineOf(w).pool!;
     pool.holdForTest(0, 10_000);
-    // after this thread's first piece (with 50 ms for the worker to take one and sit on it) the worker is killed
-    const { got, want } = direct(w, 0, ONE, { onPiece: (i) => { if (i === 0) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50); pool.killForTest(0); } }, stallMs: 300 });
+    // after this thread's first piece, once the worker sits on one, the worker is killed
+    const { got, want } = direct(w, 0, ONE, { onPiece: (i) => { if (i === 0) { waitForPiece(pool, 0); pool.killForTest(0); } }, stallMs: 300 });
     expect(same(got, want)).toBe(true);
     expect(pool.lastSplit.redone).toBe(1);
     expect(w.threads).toBe(1);

@@ -52,6 +52,8 @@ const STATE = 0;
 const PROGRESS = 4;
 /** Set when the caller gave up on a worker: it stops before its next piece of work. */
 const CANCEL = 5;
+/** The piece the worker is making (-1 none). */
+const PIECE_AT = 6;
 /** Tests only: ms the worker sits on each piece it takes (-1 forever). */
 const HOLD = 7;
 const CONTROL_BYTES = 1280;
@@ -145,6 +147,7 @@ export class Pool {
       await Promise.race([timeout, Promise.all(
         Array.from({ length: n }, (_, i) => {
           const sab = new SharedArrayBuffer(CONTROL_BYTES);
+          Atomics.store(new Int32Array(sab), PIECE_AT, -1); // no piece yet
           return new Promise<void>((ready, fail) => {
             const w = spawn(
               (m) => {
@@ -180,6 +183,12 @@ export class Pool {
   /** For tests: ends worker i as a crash would, without telling the pool. */
   killForTest(i: number): void {
     this.#workers[i]?.terminate();
+  }
+
+  /** For tests: the piece worker i is making (-1 none). */
+  pieceOfForTest(i: number): number {
+    const h = this.#workers[i];
+    return h === undefined ? -1 : Atomics.load(h.control, PIECE_AT);
   }
 
   /** For tests: worker i sits `ms` on every piece it takes before making it (-1: forever, a stuck worker; 0: normal). */
