@@ -14,6 +14,7 @@ import { globToRegExp, type Rule } from '../src/model/recipes.js';
 import type { ModelSpec, TensorSpec } from '../src/model/spec.js';
 import { planMetadata, writeModel, writePlan, type WriteModelOptions, type WritePlanOptions } from '../src/model/write.js';
 import type { Tensor } from '../src/tensor.js';
+import { statsObserver, type RunningStats } from '../src/cli/table.js';
 
 const wi = await load({ seed: 1 });
 const dir = mkdtempSync(join(tmpdir(), 'wi-plan-'));
@@ -319,6 +320,34 @@ describe('fillEntry and writeModel', () => {
         if (t.count > 0) expect(inWasm.has(t.name), t.name).toBe(true);
       }
     }
+  });
+  it('with a pool, chunks are drawn and summed in place even when the write grows the memory (no temporary region, no staging copy)', async () => {
+    const s = gpt2({ nLayer: 1, nEmbd: 512, vocab: 2000, nCtx: 64, nHead: 8 });
+    const pooled = await load({ seed: 1, workers: 1 });
+    const e = engineOf(pooled);
+    const before = e.memory.buffer.byteLength;
+    const labels: string[] = [];
+    const alloc = e.heap.alloc.bind(e.heap);
+    e.heap.alloc = (bytes: number, label?: string) => (labels.push(label ?? ''), alloc(bytes, label));
+    const plan = planModel(pooled, s, { seed: 4, dtype: 'float32', recipe: 'gpt2' });
+    const stats = new Map<string, RunningStats>();
+    const observer = statsObserver(pooled, plan, stats);
+    const path = join(dir, 'pool-grow.safetensors');
+    try {
+      await writePlan(pooled, plan, path, { observe: observer.observe });
+    } finally {
+      observer.release();
+      e.heap.alloc = alloc;
+    }
+    // the write's own buffers grew the memory: the chunks' views are over older buffer objects
+    expect(e.memory.buffer.byteLength).toBeGreaterThan(before);
+    expect(labels.filter((l) => /temporary region|staging/.test(l))).toEqual([]);
+    // and the statistics are those of the file's values
+    const back = await readTensor(path, 'wte.weight');
+    const v = Array.from(back as Float32Array);
+    const mean = v.reduce((a, x) => a + x, 0) / v.length;
+    expect(stats.get('wte.weight')!.toJSON().mean).toBeCloseTo(mean, 12);
+    pooled.close();
   });
   it('writeModel sharded: every tensor in its shard, equal to initModel', async () => {
     const s = mlp({ sizes: [30, 20, 10] });

@@ -47,6 +47,32 @@ describe('worker pool', () => {
   }, 60_000);
   afterAll(() => pools.forEach((w) => w.close()));
 
+  it('an out in the instance\'s own memory is filled in place even after the memory grew (a view over an older buffer object)', async () => {
+    const w = await load({ seed: 3, workers: 1 });
+    const e = engineOf(w);
+    const n = PARALLEL_MIN * 2 + 77;
+    const t = w.zeros([n]);
+    const view = t.data as Float32Array; // made now: over the memory's buffer object of this moment
+    const big = w.zeros([(e.memory.buffer.byteLength >> 2) + 1]); // grows the memory
+    expect(e.heap.ownsBuffer(view.buffer)).toBe(true);
+    expect(e.heap.ownsBuffer(new SharedArrayBuffer(8))).toBe(false);
+    expect(e.heap.ownsBuffer(new ArrayBuffer(8))).toBe(false);
+    const what: string[] = [];
+    const alloc = e.heap.alloc.bind(e.heap);
+    e.heap.alloc = (bytes: number, label?: string) => (what.push(label ?? ''), alloc(bytes, label));
+    try {
+      w.normal([n], { seed: 5, out: view });
+    } finally {
+      e.heap.alloc = alloc;
+    }
+    // drawn straight into the view's region: no temporary region and no copy
+    expect(what).toEqual([]);
+    expect(same(bytes(t), bytes(one.normal([n], { seed: 5 })))).toBe(true);
+    big.free();
+    t.free();
+    w.close();
+  });
+
   it('starts the requested workers: threads = 1 + workers', () => {
     expect(one.threads).toBe(1);
     expect(pools.map((w) => w.threads)).toEqual([2, 3, 4]);

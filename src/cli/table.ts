@@ -209,7 +209,7 @@ export function statsObserver(wi: WeightInit, plan: Plan, stats: Map<string, Run
       }
       const bytes = values.byteLength;
       let p = values.byteOffset;
-      if (values.buffer !== e.memory.buffer) {
+      if (!e.heap.ownsBuffer(values.buffer)) {
         if (stagingBytes < bytes) {
           if (staging !== 0) e.heap.free(staging);
           staging = 0;

@@ -291,7 +291,7 @@ export class Engine {
   ): TypedArray | undefined {
     const n = end - start;
     // out inside this instance's memory (a writer's buffer there): the parts go straight into it
-    if (bufferOf.call(out) === this.core.memory.buffer) {
+    if (this.heap.ownsBuffer(bufferOf.call(out))) {
       const at = byteOffsetOf.call(out) as number;
       fill(at, start, end);
       if (clamp !== undefined) clamp(at, n);
@@ -304,24 +304,21 @@ export class Engine {
     } catch {
       return undefined; // no room for the temporary region: the caller fills out on this thread
     }
+    // out is not in this memory (that case returned above), so growth never touches it
     const Kind = arrayOfKind(typedArrayTag(out)!);
     const memory = this.core.memory;
-    const inOwnMemory = bufferOf.call(out) === memory.buffer;
-    const outOffset = byteOffsetOf.call(out) as number;
-    let target = out;
     try {
       for (let s = start; s < end; s += per) {
         const c = Math.min(per, end - s);
         fill(region, s, s + c);
         const buf = memory.buffer;
         if (clamp !== undefined) clamp(region, c);
-        if (inOwnMemory && target.buffer !== buf) target = new Kind(buf, outOffset, n) as TypedArray;
-        setInto.call(target, new Kind(buf, region, c), s - start);
+        setInto.call(out, new Kind(buf, region, c), s - start);
       }
     } finally {
       this.heap.free(region);
     }
-    return target;
+    return out;
   }
 
   /**
@@ -369,7 +366,7 @@ export class Engine {
     const memory = this.core.memory;
     // an `out` over this instance's memory (refilling a tensor in place) is re-derived after
     // any growth a kernel causes, so it is never a detached view
-    const inOwnMemory = bufferOf.call(out) === memory.buffer;
+    const inOwnMemory = this.heap.ownsBuffer(bufferOf.call(out));
     const outOffset = byteOffsetOf.call(out) as number;
     const n = end - start;
     let target = out;

@@ -49,6 +49,10 @@ export class Heap {
   /** Regions of dropped tensors whose views may still exist: reusable after the buffer is replaced. */
   #quarantine: number[] = [];
   #grows = 0;
+  /** Whether the memory is shared (its buffers are SharedArrayBuffers). */
+  #shared: boolean;
+  /** Every buffer object a shared memory has had (ownsBuffer). */
+  #buffers = new WeakSet<object>();
 
   constructor(memory: WebAssembly.Memory, base: number) {
     this.memory = memory;
@@ -64,7 +68,19 @@ export class Heap {
       }
     }
     // shared memory (the worker pool's build): growth never detaches a SharedArrayBuffer's views
-    this.resizable = resizable || Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]';
+    this.#shared = Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]';
+    this.resizable = resizable || this.#shared;
+    if (this.#shared) this.#buffers.add(memory.buffer);
+  }
+
+  /**
+   * Whether `b` is this memory's buffer: the current one, or (shared memory) one it had before a
+   * growth. A shared memory's growth gives `memory.buffer` a new SharedArrayBuffer object where
+   * the runtime has no resizable buffers (Node before 26), but views made over an earlier object
+   * still see the same memory, so a view of any of them lies in this memory.
+   */
+  ownsBuffer(b: unknown): boolean {
+    return b === this.memory.buffer || (this.#shared && typeof b === 'object' && b !== null && this.#buffers.has(b));
   }
 
   /** Bytes currently handed out (including quarantined regions). */
@@ -157,6 +173,7 @@ export class Heap {
       this.memory.grow(need); // the runtime may cap memory below 4 GiB: take only what is needed
     }
     this.#grows++;
+    if (this.#shared) this.#buffers.add(this.memory.buffer);
     return true;
   }
 
