@@ -138,13 +138,13 @@ rmSync(dir, { recursive: true, force: true });
 const MB = (b, s) => (b / 1e6 / s).toFixed(0);
 const MiB = (b) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 const lines = [];
-lines.push('| model | file bytes | weightinit init s | MB/s | peak RSS | zero stream s | MB/s | zero stream + flushes s | MB/s | fs.writeFile s | MB/s | vs the fastest ceiling | goal ≥ 80% |');
-lines.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|');
+lines.push('| model | file bytes | weightinit init s | MB/s | peak RSS | zero stream s | MB/s | zero stream + flushes s | MB/s | fs.writeFile s | MB/s | vs fs.writeFile | vs zero stream | vs zero stream + flushes |');
+lines.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+// a ceiling's seconds over weightinit's, and whether it reaches the goal (>= 80%)
+const vs = (ceil, wi) => `${(100 * ceil / wi).toFixed(0)}% ${ceil / wi >= 0.8 ? 'met' : 'below'}`;
 for (const r of rows) {
-  const ceil = Math.min(r.stream, r.flush, r.wf);
-  const ratio = ceil / r.wi;
   lines.push(
-    `| ${r.c.label} | ${r.bytes.toLocaleString('en-US')} | ${r.wi.toFixed(2)} (process ${r.wiWall.toFixed(2)}) | ${MB(r.bytes, r.wi)} | ${MiB(r.wiRss)} | ${r.stream.toFixed(2)} | ${MB(r.bytes, r.stream)} | ${r.flush.toFixed(2)} | ${MB(r.bytes, r.flush)} | ${r.wf.toFixed(2)} | ${MB(r.bytes, r.wf)} | ${(100 * ratio).toFixed(0)}% | ${ratio >= 0.8 ? 'met' : 'below'} |`,
+    `| ${r.c.label} | ${r.bytes.toLocaleString('en-US')} | ${r.wi.toFixed(2)} (process ${r.wiWall.toFixed(2)}) | ${MB(r.bytes, r.wi)} | ${MiB(r.wiRss)} | ${r.stream.toFixed(2)} | ${MB(r.bytes, r.stream)} | ${r.flush.toFixed(2)} | ${MB(r.bytes, r.flush)} | ${r.wf.toFixed(2)} | ${MB(r.bytes, r.wf)} | ${vs(r.wf, r.wi)} | ${vs(r.stream, r.wi)} | ${vs(r.flush, r.wi)} |`,
   );
 }
 const table = lines.join('\n');
@@ -166,7 +166,8 @@ Node ${process.version}, files in ${base} (${(free / 1e9).toFixed(0)} GB free). 
 - **zero stream + flushes**: the same stream with the writers' background flush (an fdatasync started every 64 MiB, one
   at a time, awaited before the final fsync), so the disk writes back during the stream as it does during weightinit's write.
 - **fs.writeFile**: one \`FileHandle.writeFile\` of a zero Buffer allocated before the clock starts, then fsync, close, rename.
-- **vs the fastest ceiling**: (the fastest ceiling's seconds) / (weightinit's seconds); the goal is ≥ 80%.
+- **vs a ceiling**: (the ceiling's seconds) / (weightinit's seconds); the goal is ≥ 80%. fs.writeFile is the plain disk
+  ceiling; the zero streams are stricter (the writer's own I/O pattern, and with it the writer's early flushes).
 - Peak RSS: weightinit ${rows.map((r) => `${r.c.label} ${MiB(r.wiRss)}`).join(', ')}; the zero streams ${rows.map((r) => MiB(Math.max(r.streamRss, r.flushRss))).join(', ')}; fs.writeFile ${rows.map((r) => MiB(r.wfRss)).join(', ')} (the whole file in memory).
 
 ${table}
