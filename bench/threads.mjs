@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { load } from '../dist/index.js';
 import { engineOf, PARALLEL_MIN } from '../dist/engine/engine.js';
+import { fmt, loadAvg, median } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -40,13 +41,6 @@ const outFile = outArg ?? (quick ? undefined : join(here, 'results-threads.md'))
 const N = quick ? 1 << 24 : 1 << 26; // 64M float32 = 256 MB (quick: 16M)
 const ROUNDS = quick ? 3 : 9;
 const CUT_ROUNDS = quick ? 5 : 15;
-const loadAvg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const log = (s) => process.stderr.write(s);
 
 const loadBefore = loadAvg();

@@ -2,7 +2,7 @@
 // output: every one of the 2^32 float32 bit patterns of its domain goes through storeHalves,
 // with and without a clamp, and each result is compared with the scalar halfBits / bfloatBits
 // of the same (clamped) value. Not part of `npm test`: each variant takes 15–30 s, the whole
-// run about two to three minutes on one core.
+// run about two minutes on one core.
 //
 //   node scripts/check-halves.mjs [--only f16|bf16]
 //
