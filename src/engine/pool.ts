@@ -37,9 +37,11 @@ export interface Split {
  * Elements per piece: a fill of n elements on t threads is cut into pieces of about n / (8t),
  * but no larger than PIECE and no smaller than PIECE_MIN (nor than needed to stay within
  * MAX_PIECES), rounded up to a block multiple. Small pieces let every thread take several even
- * in mid-sized fills; large ones keep the hand-out's cost per piece small.
+ * in mid-sized fills; large ones keep the hand-out's cost per piece small (a kernel call, two
+ * atomic operations and a mark per piece: with 64K-element pieces a 64M uniform fill on 2 threads
+ * scaled 1.65–1.69× where 256K pieces give 1.85–1.90×; bench/results-threads-ab.md).
  */
-export const PIECE = 1 << 16;
+export const PIECE = 1 << 18;
 export const PIECE_MIN = 1 << 14;
 /** Pieces per thread aimed at when a fill is small enough for pieces below PIECE. */
 const PIECES_PER_THREAD = 8;
