@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const BIN = join(REPO, 'node_modules', '.bin');
 export const CHROMIUM = process.env.WEIGHTINIT_CHROMIUM ?? '/usr/bin/chromium';
-/** The flags the issue fixes for headless Chromium in CI. */
+/** The flags headless Chromium runs with in the tests (no sandbox, no GPU, no network of its own). */
 export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
