@@ -8,6 +8,7 @@ import { addValues, RunningStats, statsObserver } from '../src/cli/table.js';
 import { engineOf } from '../src/engine/engine.js';
 import type { Plan, PlanEntry } from '../src/model/plan.js';
 import { load } from './helpers/load.js';
+import { meanStd } from './helpers/stats.js';
 
 function feed(tty: boolean): { out: string; writes: number } {
   let out = '';
@@ -43,20 +44,12 @@ describe('Progress', () => {
 });
 
 describe('RunningStats', () => {
-  const ref = (v: ArrayLike<number>) => {
-    let s = 0;
-    for (let i = 0; i < v.length; i++) s += v[i]!;
-    const mean = s / v.length;
-    let q = 0;
-    for (let i = 0; i < v.length; i++) q += (v[i]! - mean) ** 2;
-    return { mean, std: Math.sqrt(q / v.length) };
-  };
   it('chunked float32 equals two-pass float64, also with a large offset (no cancellation)', () => {
     const v = new Float32Array(100_003);
     for (let i = 0; i < v.length; i++) v[i] = 1000 + Math.sin(i) * 0.001;
     const st = new RunningStats();
     for (let i = 0; i < v.length; i += 7_777) st.addArray(v.subarray(i, i + 7_777));
-    const r = ref(v);
+    const r = meanStd(v); // two-pass float64
     expect(st.count).toBe(v.length);
     expect(Math.abs(st.mean - r.mean)).toBeLessThan(1e-9);
     expect(Math.abs(st.std - r.std) / r.std).toBeLessThan(1e-6);

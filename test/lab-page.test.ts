@@ -10,20 +10,11 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabState } from '../web/protocol.js';
 import { start } from '../web/serve.mjs';
+import { CHROMIUM, CHROMIUM_FLAGS } from './runtimes/harness.js';
 
-const CHROMIUM = process.env.WEIGHTINIT_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const OUT = resolve('.tmp', 'lab-page');
-
-interface LabState {
-  renders: { init: number; depth: number; train: number };
-  std: { A: number[]; B: number[] };
-  errors: string[];
-  busy: boolean;
-  threads: number;
-  workerIsolated: boolean | null;
-}
 
 interface Opened {
   page: Page;
@@ -95,7 +86,7 @@ describe.runIf(existsSync(CHROMIUM) && existsSync('dist/index.js'))('the lab pag
     await build({ configFile: resolve('web/vite.config.ts'), logLevel: 'error' });
     isolated = await start({ root: resolve('web/dist') });
     plain = await start({ root: resolve('web/dist'), isolate: false });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true, timeout: 60_000 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, timeout: 60_000 });
   }, 120_000);
 
   afterAll(async () => {

@@ -4,7 +4,7 @@
 // Every request is asynchronous; a newer request for a panel supersedes the older one (whose
 // reply, if it still comes, is ignored); errors are shown on the page.
 import { initFigure, lossFigure, ridgeFigure, stdFigure, type Config } from '../src/viz/figures.js';
-import type { LabReply, LabRequest, NetConfig, Panel } from './protocol.js';
+import type { LabReply, LabRequest, LabState, NetConfig, Panel } from './protocol.js';
 
 const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'leaky_relu', 'elu', 'selu', 'gelu', 'linear'];
 const INITS: Record<string, { name: string; options?: Record<string, unknown> }> = {
@@ -18,20 +18,6 @@ const INITS: Record<string, { name: string; options?: Record<string, unknown> }>
   'normal (std 1)': { name: 'normal', options: { std: 1 } },
 };
 
-interface LabState {
-  /** Completed renders per panel. */
-  renders: { init: number; depth: number; train: number };
-  /** The per-layer activation std last plotted, per configuration. */
-  std: { A: number[]; B: number[] };
-  /** Every error shown on the page, in order. */
-  errors: string[];
-  /** Whether a request is outstanding. */
-  busy: boolean;
-  /** Threads weightinit runs on in the worker (0 until it has loaded). */
-  threads: number;
-  /** Whether the worker is cross-origin isolated (null until it has loaded). */
-  workerIsolated: boolean | null;
-}
 const state: LabState = { renders: { init: 0, depth: 0, train: 0 }, std: { A: [], B: [] }, errors: [], busy: false, threads: 0, workerIsolated: null };
 (globalThis as unknown as { lab: LabState }).lab = state;
 

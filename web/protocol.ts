@@ -65,3 +65,19 @@ export type LabReply =
   | { type: 'init'; panel: 'init'; id: number; title: string; series: InitSeries[] }
   | { type: 'depth'; panel: 'depth'; id: number; results: { label: string; result: PropagateResult; ms: number }[] }
   | { type: 'train'; panel: 'train'; id: number; results: { label: string; train: TrainProbeResult; ms: number }[] };
+
+/** What the page exposes as `globalThis.lab` (read by test/lab-page.test.ts). */
+export interface LabState {
+  /** Completed renders per panel. */
+  renders: { init: number; depth: number; train: number };
+  /** The per-layer activation std last plotted, per configuration. */
+  std: { A: number[]; B: number[] };
+  /** Every error shown on the page, in order. */
+  errors: string[];
+  /** Whether a request is outstanding. */
+  busy: boolean;
+  /** Threads weightinit runs on in the worker (0 until it has loaded). */
+  threads: number;
+  /** Whether the worker is cross-origin isolated (null until it has loaded). */
+  workerIsolated: boolean | null;
+}
