@@ -16,20 +16,13 @@ import { dirname, extname, join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from '../dist/index.js';
 import { measure, singleTasks } from './browser/measure.js';
-import { fmt, loadAvg } from './util.mjs';
+import { fmt, loadAvg, options } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const argv = process.argv.slice(2);
-const known = new Set(['--quick', '--out']);
-for (const a of argv) {
-  if (a.startsWith('--') && !known.has(a)) {
-    console.error(`bench/browser.mjs: unknown option ${a}; valid: ${[...known].join(', ')}`);
-    process.exit(2);
-  }
-}
-const quick = argv.includes('--quick');
-const outArg = argv.indexOf('--out') >= 0 ? argv[argv.indexOf('--out') + 1] : undefined;
+const { flag, value } = options('browser.mjs', ['--quick', '--out']);
+const quick = flag('--quick');
+const outArg = value('--out');
 const outFile = outArg ?? (quick ? undefined : join(here, 'results-browser.md'));
 const N = quick ? 1 << 22 : 1 << 24;
 const ROUNDS = quick ? 3 : 7;

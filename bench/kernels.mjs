@@ -16,18 +16,12 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from '../dist/index.js';
 import { engineOf } from '../dist/engine/engine.js';
-import { fmt, loadAvg, median } from './util.mjs';
+import { fmt, loadAvg, median, options } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const argv = process.argv.slice(2);
-for (const a of argv) {
-  if (a.startsWith('--') && a !== '--quick' && a !== '--out') {
-    console.error(`bench/kernels.mjs: unknown option ${a}; valid: --quick, --out`);
-    process.exit(2);
-  }
-}
-const quick = argv.includes('--quick');
-const outArg = argv.indexOf('--out') >= 0 ? argv[argv.indexOf('--out') + 1] : undefined;
+const { flag, value } = options('kernels.mjs', ['--quick', '--out']);
+const quick = flag('--quick');
+const outArg = value('--out');
 const outFile = outArg ?? (quick ? undefined : join(here, 'results-kernels.md'));
 const ROUNDS = quick ? 3 : 9;
 const loadBefore = loadAvg();

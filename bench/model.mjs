@@ -15,23 +15,12 @@ import { mkdtempSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median } from './util.mjs';
+import { median, options } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
-const argv = process.argv.slice(2);
-const value = (name, d) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : d;
-};
-const known = new Set(['--rounds', '--dir', '--out', '--no-llama', '--cli']);
-for (const a of argv) {
-  if (a.startsWith('--') && !known.has(a)) {
-    console.error(`bench/model.mjs: unknown option ${a}; valid: ${[...known].join(', ')}`);
-    process.exit(2);
-  }
-}
+const { flag, value } = options('model.mjs', ['--rounds', '--dir', '--out', '--no-llama', '--cli']);
 const rounds = Number(value('--rounds', '3'));
 const MAIN = value('--cli', join(root, 'dist', 'cli', 'main.js'));
 const base = value('--dir', os.tmpdir());
@@ -101,7 +90,7 @@ const free = (() => {
 const skipped = [];
 const rows = [];
 for (const c of cases) {
-  if (c.big && argv.includes('--no-llama')) {
+  if (c.big && flag('--no-llama')) {
     skipped.push(`${c.label}: skipped (--no-llama)`);
     continue;
   }

@@ -27,7 +27,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { load } from '../dist/index.js';
-import { git, median, pkgVersion } from './util.mjs';
+import { git, median, options, pkgVersion } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -271,18 +271,10 @@ ${notes.map((s) => `- ${s}`).join('\n')}
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const argv = process.argv.slice(2);
-  const known = new Set(['--quick', '--no-numpy', '--no-tfjs', '--sizes']);
-  for (const a of argv) {
-    if (a.startsWith('--') && !known.has(a)) {
-      console.error(`bench/orthogonal.mjs: unknown option ${a}; valid: ${[...known].join(', ')}`);
-      process.exit(2);
-    }
-  }
-  const i = argv.indexOf('--sizes');
-  const sizes = i >= 0 ? argv[i + 1].split(',').map((s) => s.split('x').map(Number)) : undefined;
-  const quick = argv.includes('--quick');
-  const md = await runOrthogonalBench({ quick, numpy: !argv.includes('--no-numpy'), tfjs: !argv.includes('--no-tfjs'), ...(sizes ? { sizes } : {}) });
+  const { flag, value } = options('orthogonal.mjs', ['--quick', '--no-numpy', '--no-tfjs', '--sizes']);
+  const sizes = value('--sizes')?.split(',').map((s) => s.split('x').map(Number));
+  const quick = flag('--quick');
+  const md = await runOrthogonalBench({ quick, numpy: !flag('--no-numpy'), tfjs: !flag('--no-tfjs'), ...(sizes ? { sizes } : {}) });
   process.stdout.write(md);
   if (!quick && !sizes) writeFileSync(join(here, 'results-orthogonal.md'), `# weightinit orthogonal benchmark\n\n${md}`);
 }

@@ -19,25 +19,13 @@ import stdlibNormal from '@stdlib/random-array-normal';
 import { load } from '../dist/index.js';
 import { xoshiroPolar, xoshiroUniform } from './peers/xoshiro.mjs';
 import { pureRandBoxMuller, pureRandUniform } from './peers/purerand.mjs';
-import { fmt, git, loadAvg, median, pkgVersion } from './util.mjs';
+import { fmt, git, loadAvg, median, options, pkgVersion } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
 // ---------- options ----------
-const argv = process.argv.slice(2);
-const flag = (name) => argv.includes(name);
-const value = (name) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : undefined;
-};
-const known = new Set(['--quick', '--rounds', '--out', '--no-numpy', '--sizes']);
-for (const a of argv) {
-  if (a.startsWith('--') && !known.has(a)) {
-    console.error(`bench/run.mjs: unknown option ${a}; valid: ${[...known].join(', ')}`);
-    process.exit(2);
-  }
-}
+const { flag, value } = options('run.mjs', ['--quick', '--rounds', '--out', '--no-numpy', '--sizes']);
 const quick = flag('--quick');
 const rounds = Number(value('--rounds') ?? (quick ? 1 : 5));
 const sizes = (value('--sizes') ?? `${1 << 20},${1 << 24}`).split(',').map(Number);

@@ -21,21 +21,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { load } from '../dist/index.js';
 import { engineOf, PARALLEL_MIN } from '../dist/engine/engine.js';
-import { fmt, loadAvg, median } from './util.mjs';
+import { fmt, loadAvg, median, options } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const argv = process.argv.slice(2);
-const known = new Set(['--quick', '--out', '--piece']);
-for (const a of argv) {
-  if (a.startsWith('--') && !known.has(a)) {
-    console.error(`bench/threads.mjs: unknown option ${a}; valid: ${[...known].join(', ')}`);
-    process.exit(2);
-  }
-}
-const quick = argv.includes('--quick');
-const outArg = argv.indexOf('--out') >= 0 ? argv[argv.indexOf('--out') + 1] : undefined;
+const { flag, value } = options('threads.mjs', ['--quick', '--out', '--piece']);
+const quick = flag('--quick');
+const outArg = value('--out');
 // --piece N: pieces of N elements for every fill (default: the pool's own choice, src/engine/pool.ts PIECE)
-const pieceArg = argv.indexOf('--piece') >= 0 ? Number(argv[argv.indexOf('--piece') + 1]) : undefined;
+const pieceArg = flag('--piece') ? Number(value('--piece')) : undefined;
 const outFile = outArg ?? (quick ? undefined : join(here, 'results-threads.md'));
 
 const N = quick ? 1 << 24 : 1 << 26; // 64M float32 = 256 MB (quick: 16M)

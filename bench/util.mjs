@@ -35,3 +35,25 @@ export function git(args) {
   const r = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : '?';
 }
+
+/**
+ * The command line of bench/`script`: an option outside `known` ends the process (exit 2) with
+ * the valid ones named. `flag(name)` says whether an option is given, `value(name, d)` is the
+ * word after it (or d).
+ */
+export function options(script, known) {
+  const argv = process.argv.slice(2);
+  for (const a of argv) {
+    if (a.startsWith('--') && !known.includes(a)) {
+      console.error(`bench/${script}: unknown option ${a}; valid: ${known.join(', ')}`);
+      process.exit(2);
+    }
+  }
+  return {
+    flag: (name) => argv.includes(name),
+    value: (name, d) => {
+      const i = argv.indexOf(name);
+      return i >= 0 && i + 1 < argv.length ? argv[i + 1] : d;
+    },
+  };
+}
