@@ -1,5 +1,8 @@
 // Orthogonal initialization: block classical Gram-Schmidt with re-orthogonalisation (BCGS2)
-// on the rows of a row-major float32 matrix, plus the transpose/scale kernels around it.
+// on the rows of a row-major float32 matrix, plus the transpose/scale kernels around it. The
+// panel loop itself runs in TypeScript (src/init/orthogonal.ts orthonormalize), so that the
+// projections, nearly all the work, can be shared with the worker pool: orthoDots split by
+// Q rows, orthoAxpy by columns, both without changing a bit.
 // Algorithm notes and measurements: docs/orthogonal.md.
 //
 //   V: k x n, row-major, k <= n, each row contiguous (row i at v + 4·n·i)
@@ -28,21 +31,28 @@ const KEPT2: f64 = 0.25;
  */
 const SELECT2: f64 = 0.5;
 
-/** Bytes of scratch `orthonormalizeRows` needs for k rows: k·PANEL float32 coefficients + PANEL float64 norms. */
+/** Rows per panel (ORTHO_PANEL), for the panel loop in TypeScript. */
+export function orthoPanelRows(): i32 {
+  return ORTHO_PANEL;
+}
+
+/** Bytes of scratch the panel loop needs for k rows: k·PANEL float32 coefficients + PANEL float64 norms. */
 export function orthoScratchBytes(k: i32): i32 {
   return k * ORTHO_PANEL * 4 + ORTHO_PANEL * 8;
 }
 
 /**
- * Panel rows p_t = P + t·rs (t < B) -= sum over i < j of (q_i . p_t) q_i, rows q_i = v + i·rs.
- * Classical: all coefficients first (C[i·B + t]), then all updates. 4 Q rows x 2 panel rows
- * per kernel call; Q is swept once for the dots and once for the updates.
+ * The coefficients of a projection of the panel (rows p_t = v + (j + t)·rs, t < B) against Q
+ * rows [4·g0, 4·g1) (q_i = v + i·rs, i < j): C[i·B + t] = q_i . p_t, 4 Q rows x 2 panel rows per
+ * kernel call. Every coefficient is one whole dot product, so the Q rows may be split among
+ * threads in any way without changing a bit. j is a multiple of 4 (of PANEL, in fact).
  */
-function projectPanel(v: usize, n: i32, j: i32, P: usize, B: i32, C: usize): void {
+export function orthoDots(v: usize, n: i32, j: i32, B: i32, C: usize, g0: i32, g1: i32): void {
   const rs = <usize>n << 2;
+  const P = v + <usize>j * rs;
   const ldc = B;
-  let i = 0;
-  for (; i + 4 <= j; i += 4) {
+  for (let g = g0; g < g1; g++) {
+    const i = g << 2;
     const q0 = v + <usize>i * rs;
     const c = C + ((<usize>i * <usize>B) << 2);
     let t = 0;
@@ -52,24 +62,39 @@ function projectPanel(v: usize, n: i32, j: i32, P: usize, B: i32, C: usize): voi
     }
     if (t < B) dot4x1(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, P + <usize>t * rs, n, c + (<usize>t << 2), ldc);
   }
-  for (; i < j; i++) {
-    const q = v + <usize>i * rs;
-    for (let t = 0; t < B; t++) store<f32>(C + ((<usize>i * <usize>B + <usize>t) << 2), dot1(q, P + <usize>t * rs, n));
-  }
-  i = 0;
-  for (; i + 4 <= j; i += 4) {
-    const q0 = v + <usize>i * rs;
-    const c = C + ((<usize>i * <usize>B) << 2);
-    let t = 0;
-    for (; t + 2 <= B; t += 2) {
-      const p = P + <usize>t * rs;
-      axpy4x2(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, p, p + rs, n, c + (<usize>t << 2), ldc);
+}
+
+/** Columns per tile of orthoAxpy: 16 panel rows x 1 KiB and a 4-row Q block stay in L1 (20 KiB). */
+const AXPY_TILE: i32 = 256;
+
+/**
+ * The update of a projection, on columns [c0, c1) of the panel: p_t[c0, c1) -= sum over i < j
+ * of C[i·B + t] q_i[c0, c1), 4 Q rows at a time in order of i. Each element sees the same
+ * operations in the same order however the columns are cut (a tile, a thread's share), so the
+ * split never changes a bit. j is a multiple of 4.
+ * W: where the updated panel goes (B rows of n floats). W = the panel itself updates it in
+ * place; any other W gets the panel's columns copied in first and updated there, which leaves
+ * the panel untouched, so making the same columns again (a piece redone for a worker taken for
+ * dead) gives the same values.
+ */
+export function orthoAxpy(v: usize, n: i32, j: i32, B: i32, C: usize, W: usize, c0: i32, c1: i32): void {
+  const rs = <usize>n << 2;
+  const P = v + <usize>j * rs;
+  const ldc = B;
+  for (let x0 = c0; x0 < c1; x0 += AXPY_TILE) {
+    const w = min(AXPY_TILE, c1 - x0);
+    const o = <usize>x0 << 2;
+    if (W != P) for (let t = 0; t < B; t++) memory.copy(W + <usize>t * rs + o, P + <usize>t * rs + o, <usize>w << 2);
+    for (let i = 0; i < j; i += 4) {
+      const q0 = v + <usize>i * rs + o;
+      const c = C + ((<usize>i * <usize>B) << 2);
+      let t = 0;
+      for (; t + 2 <= B; t += 2) {
+        const p = W + <usize>t * rs + o;
+        axpy4x2(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, p, p + rs, w, c + (<usize>t << 2), ldc);
+      }
+      if (t < B) axpy4x1(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, W + <usize>t * rs + o, w, c + (<usize>t << 2), ldc);
     }
-    if (t < B) axpy4x1(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, P + <usize>t * rs, n, c + (<usize>t << 2), ldc);
-  }
-  for (; i < j; i++) {
-    const q = v + <usize>i * rs;
-    for (let t = 0; t < B; t++) axpy1(q, P + <usize>t * rs, n, load<f32>(C + ((<usize>i * <usize>B + <usize>t) << 2)));
   }
 }
 
@@ -166,26 +191,21 @@ function intra(v: usize, n: i32, j: i32, B: i32, C: usize, NRM: usize, first: bo
   return keep;
 }
 
-/**
- * Orthonormalises the k rows of the row-major k x n float32 matrix at v in place (k <= n),
- * in order: row i ends up in span(rows 0..i) with a positive coefficient on row i, i.e. the
- * Qᵀ of a QR factorisation of Vᵀ with R's diagonal positive. `scratch`: orthoScratchBytes(k)
- * bytes, 8-byte aligned.
- */
-export function orthonormalizeRows(v: usize, k: i32, n: i32, scratch: usize): void {
+/** Squared norms of the panel's rows (v + (j + t)·rs, t < B), in float64, to NRM[t]: before the panel is touched. */
+export function orthoNorms(v: usize, n: i32, j: i32, B: i32, NRM: usize): void {
   const rs = <usize>n << 2;
-  const C = scratch;
-  const NRM = scratch + ((<usize>k * <usize>ORTHO_PANEL) << 2);
-  for (let j = 0; j < k; j += ORTHO_PANEL) {
-    const B = min(ORTHO_PANEL, k - j);
-    const P = v + <usize>j * rs;
-    for (let t = 0; t < B; t++) store<f64>(NRM + (<usize>t << 3), sumsq64(P + <usize>t * rs, n));
-    if (j > 0) projectPanel(v, n, j, P, B, C);
-    const keep = intra(v, n, j, B, C, NRM, true);
-    if (keep >= SELECT2) continue;
-    if (j > 0) projectPanel(v, n, j, P, B, C);
-    intra(v, n, j, B, C, NRM, false);
-  }
+  const P = v + <usize>j * rs;
+  for (let t = 0; t < B; t++) store<f64>(NRM + (<usize>t << 3), sumsq64(P + <usize>t * rs, n));
+}
+
+/**
+ * The panel's own step after a projection: CGS2 inside it and normalisation (intra).
+ * `first`: after pass 1; returns 1 when pass 2 must follow (some row kept less than
+ * 1/sqrt(2) of its norm, SELECT2), else 0. After pass 2 it returns 0.
+ */
+export function orthoIntra(v: usize, n: i32, j: i32, B: i32, C: usize, NRM: usize, first: bool): i32 {
+  const keep = intra(v, n, j, B, C, NRM, first);
+  return first && keep < SELECT2 ? 1 : 0;
 }
 
 /**

@@ -44,10 +44,18 @@ export interface CoreKernels {
   f32ToF16(src: number, dst: number, count: number): void;
   f32ToBf16(src: number, dst: number, count: number): void;
   f32ToF64(src: number, dst: number, count: number): void;
-  /** Scratch bytes orthonormalizeRows needs for k rows. */
+  /** Rows per panel of the orthogonal panel loop. */
+  orthoPanelRows(): number;
+  /** Scratch bytes the orthogonal panel loop needs for k rows. */
   orthoScratchBytes(k: number): number;
-  /** Orthonormalises the k rows (length n, k <= n) of v in place (BCGS2). */
-  orthonormalizeRows(v: number, k: number, n: number, scratch: number): void;
+  /** Squared norms (float64) of panel rows [j, j + B) to NRM. */
+  orthoNorms(v: number, n: number, j: number, B: number, NRM: number): void;
+  /** C[i·B + t] = q_i · p_t for Q rows i in [4·g0, 4·g1) and panel rows t < B. */
+  orthoDots(v: number, n: number, j: number, B: number, C: number, g0: number, g1: number): void;
+  /** Panel columns [c0, c1) −= Σ_i C[i·B + t] q_i, i < j, written at W (the panel itself: in place). */
+  orthoAxpy(v: number, n: number, j: number, B: number, C: number, W: number, c0: number, c1: number): void;
+  /** CGS2 inside the panel and normalisation; 1 when a second pass must follow (first pass only). */
+  orthoIntra(v: number, n: number, j: number, B: number, C: number, NRM: number, first: number): number;
   /** dst = s · srcᵀ for a rows x cols src. */
   transposeScale(src: number, dst: number, rows: number, cols: number, s: number): void;
   /** p[0..count) *= s. */
@@ -97,7 +105,7 @@ export const KERNEL_NAMES = [
   'heapBase', 'fillU32', 'fillUniform', 'fillNormal', 'blockWords', 'splitmix64At',
   'fillTruncNormal', 'normalQuantile', 'normalUpperTail', 'fillTruncNormalFast',
   'f32ToF16', 'f32ToBf16', 'f32ToF64',
-  'orthoScratchBytes', 'orthonormalizeRows', 'transposeScale', 'scaleInPlace',
+  'orthoPanelRows', 'orthoScratchBytes', 'orthoNorms', 'orthoDots', 'orthoAxpy', 'orthoIntra', 'transposeScale', 'scaleInPlace',
   'sparseMaskBytes', 'sparseMask', 'sparseApply', 'threadScratchBytes', 'setThreadScratch', 'clampHalfBits',
   'labLinearForward', 'labLinearBackwardInput', 'labLinearBackwardWeight', 'labColumnSums', 'labAxpy', 'labMul', 'labActivate', 'labActDerivative',
   'statsF32', 'statsBf16', 'statsF16',

@@ -55,7 +55,7 @@ export function generator(
 }
 
 /** Kernel ids in the worker's table (src/engine/worker-source.ts). */
-export const REMOTE = { u32: 0, uniform: 1, normal: 2, truncNormal: 3, truncNormalFast: 4 } as const;
+export const REMOTE = { u32: 0, uniform: 1, normal: 2, truncNormal: 3, truncNormalFast: 4, orthoDots: 5, orthoAxpy: 6 } as const;
 /** Fills smaller than this stay on the calling thread (handing parts to workers costs more than it saves below it). */
 export const PARALLEL_MIN = 1 << 17;
 /** Elements of the temporary region a parallel fill into a caller-owned `out` goes through, per round. */
@@ -72,6 +72,9 @@ export interface OutputType {
    */
   readonly convertId: number;
 }
+
+/** Float32 output as the kernel writes it. */
+const F32_OUTPUT: OutputType = { info: DTYPE_INFO.float32, convertId: 0 };
 
 /** The worker's output id of a half type written by the kernel itself (OutputType.convertId). */
 const FUSED_OUTPUT = 3;
@@ -282,6 +285,31 @@ export class Engine {
       }
     };
     return (dst, s, e) => pool.run(rk, type.convertId, key, { dst, start: s, end: e, bytes }, local);
+  }
+
+  /**
+   * Float32 elements [start, end) of `kernel`'s stream for `key`, written at ptr (wasm memory):
+   * in pieces on the worker pool and this thread where a pool runs and the fill is large, else here.
+   */
+  fillF32(kernel: Kernel, key: Key, ptr: number, start: number, end: number): void {
+    const parallel = this.#parallel(kernel, F32_OUTPUT, key, end - start);
+    if (parallel !== undefined) parallel(ptr, start, end);
+    else for (let s = start; s < end; s += MAX_CALL) kernel(ptr + (s - start) * 4, s, Math.min(MAX_CALL, end - s), key);
+  }
+
+  /**
+   * Work of `count` units, [0, count), cut into pieces of `size` units and made in turn by the
+   * pool's workers (task kernel `id` of the worker's table, with `params`) and this thread
+   * (`local(start, count)`); on this thread alone, in one call, where no pool runs or the work
+   * is one piece. The task must give the same result however its units are cut.
+   */
+  spread(id: number, params: readonly number[], count: number, size: number, local: (start: number, count: number) => void): void {
+    const pool = this.pool;
+    if (pool === undefined || pool.size === 0 || count <= size) {
+      if (count > 0) local(0, count);
+      return;
+    }
+    pool.run({ id, params }, 0, NO_KEY, { dst: 0, start: 0, end: count, bytes: 0, size }, (_dst, s, c) => local(s, c));
   }
 
   /** A parallel fill into a caller-owned array: rounds of the pool filling a temporary wasm region, copied out. */

@@ -18,12 +18,17 @@ export interface RemoteKernel {
   readonly params: readonly number[];
 }
 
-/** A fill: elements [start, end) of key's stream, written (converted) at dst, `bytes` bytes per output element. */
+/**
+ * A fill: elements [start, end) of key's stream, written (converted) at dst, `bytes` bytes per
+ * output element. Or any work cut into units [start, end) the same way (a task kernel that
+ * ignores dst and the key), with `size`: the units per piece, which the caller chose.
+ */
 export interface Fill {
   readonly dst: number;
   readonly start: number;
   readonly end: number;
   readonly bytes: number;
+  readonly size?: number;
 }
 
 /** Who made the pieces of a run: all of them, the calling thread's share, those it redid for a worker taken for dead. */
@@ -219,9 +224,11 @@ export class Pool {
     const n = end - start;
     if (!(n > 0)) return;
     const live = this.#live();
-    // a block multiple, and never more than MAX_PIECES pieces (the start rounded down adds at most one)
+    // a block multiple (or the task's own size), and never more than MAX_PIECES pieces (the start rounded down adds at most one)
     const aim = Math.min(this.piece, Math.max(this.pieceMin, n / (PIECES_PER_THREAD * (live.length + 1))));
-    const size = Math.max(Math.ceil(Math.max(aim, BLOCK) / BLOCK), Math.ceil(n / (MAX_PIECES - 1) / BLOCK)) * BLOCK;
+    const size = fill.size !== undefined
+      ? Math.max(fill.size, Math.ceil(n / (MAX_PIECES - 1)))
+      : Math.max(Math.ceil(Math.max(aim, BLOCK) / BLOCK), Math.ceil(n / (MAX_PIECES - 1) / BLOCK)) * BLOCK;
     const base = Math.floor(start / size) * size;
     const pieces = Math.ceil((end - base) / size);
     const make = (p: number): void => {

@@ -1,7 +1,7 @@
 // Orthogonal and delta-orthogonal initialization: a Gaussian matrix from the library's normal
 // stream, orthonormalised in wasm by block Gram-Schmidt with re-orthogonalisation (BCGS2,
 // assembly/orthogonal.ts). docs/orthogonal.md: algorithm, accuracy, measured speed.
-import { COMMON, MAX_CALL, type Engine, type Kernel } from '../engine/engine.js';
+import { COMMON, REMOTE, type Engine, type Kernel } from '../engine/engine.js';
 import type { Key } from '../engine/keys.js';
 import { readLayout, type Layout } from '../fans.js';
 import type { Tensor, TypedArray } from '../tensor.js';
@@ -48,13 +48,72 @@ export function orthogonalInto(e: Engine, fn: string, dst: number, rows: number,
   let scratch = -1;
   try {
     scratch = heap.alloc(core.orthoScratchBytes(k), what);
-    for (let s = 0; s < size; s += MAX_CALL) core.fillNormal(v + s * 4, s, Math.min(MAX_CALL, size - s), key.lo, key.hi, 0, 1, 0, 0, 0);
-    core.orthonormalizeRows(v, k, n, scratch);
+    e.fillF32(e.normalKernel(0, 1), key, v, 0, size);
+    orthonormalize(e, v, k, n, scratch);
     if (tall) core.transposeScale(v, dst, k, n, gain);
     else if (gain !== 1) core.scaleInPlace(dst, size, gain);
   } finally {
     if (scratch >= 0) heap.free(scratch);
     if (tall) heap.free(v);
+  }
+}
+
+/**
+ * Projections smaller than this (Q rows x row length x panel rows, multiply-adds per half) stay
+ * on the calling thread: waking the workers costs more than sharing them saves.
+ */
+export const PARALLEL_PROJECTION = 1 << 21;
+
+/**
+ * Orthonormalises the k rows (length n, k <= n) of the row-major float32 matrix at v in place
+ * (BCGS2: assembly/orthogonal.ts has the algorithm, docs/orthogonal.md the reasons), with
+ * orthoScratchBytes(k) bytes of scratch. This is the panel loop; each projection's two halves
+ * (the coefficients, cut by Q rows; the update, cut by columns) are shared with the worker pool
+ * where it runs and the projection is large. No cut changes a bit: every coefficient is one
+ * whole dot product, and every element of the update sees the same operations in the same order.
+ * @internal
+ */
+export function orthonormalize(e: Engine, v: number, k: number, n: number, scratch: number): void {
+  const core = e.core;
+  const panel = core.orthoPanelRows();
+  const C = scratch;
+  const NRM = scratch + k * panel * 4;
+  // the pool's update goes to a copy of the panel (W), so that a piece made twice (redone for a
+  // worker taken for dead) gives the same values; no room for it: this thread alone
+  let W = -1;
+  if (e.threads > 1 && k > panel && (k - panel) * n * panel >= PARALLEL_PROJECTION) {
+    try {
+      W = e.heap.alloc(panel * n * 4);
+    } catch {
+      W = -1;
+    }
+  }
+  const threads = W < 0 ? 1 : e.threads;
+  const project = (j: number, B: number): void => {
+    const groups = j / 4; // j is a multiple of the panel, so of 4
+    const P = v + j * n * 4;
+    if (threads === 1 || j * n * B < PARALLEL_PROJECTION) {
+      core.orthoDots(v, n, j, B, C, 0, groups);
+      core.orthoAxpy(v, n, j, B, C, P, 0, n);
+      return;
+    }
+    // about 4 pieces per thread: a thread slowed by other work takes fewer
+    const params = [v, n, j, B, C, W];
+    e.spread(REMOTE.orthoDots, params, groups, Math.ceil(groups / (4 * threads)), (s, c) => core.orthoDots(v, n, j, B, C, s, s + c));
+    e.spread(REMOTE.orthoAxpy, params, n, 16 * Math.ceil(n / (64 * threads)), (s, c) => core.orthoAxpy(v, n, j, B, C, W, s, s + c));
+    e.f32(P, B * n).set(e.f32(W, B * n));
+  };
+  try {
+    for (let j = 0; j < k; j += panel) {
+      const B = Math.min(panel, k - j);
+      core.orthoNorms(v, n, j, B, NRM);
+      if (j > 0) project(j, B);
+      if (core.orthoIntra(v, n, j, B, C, NRM, 1) === 0) continue;
+      if (j > 0) project(j, B);
+      core.orthoIntra(v, n, j, B, C, NRM, 0);
+    }
+  } finally {
+    if (W >= 0) e.heap.free(W);
   }
 }
 
@@ -154,7 +213,7 @@ export function deltaOrthogonal(e: Engine, shape: unknown, opts: unknown): Out {
 }
 
 /**
- * Orthonormalises the k rows (length n, k <= n) of a caller's matrix with the wasm kernel and
+ * Orthonormalises the k rows (length n, k <= n) of a caller's matrix with orthonormalize and
  * returns the result (for tests of the kernel itself). Rows that collapse are replaced by unit
  * directions orthogonalised against the earlier rows.
  * @internal
@@ -165,7 +224,7 @@ export function orthonormalizeRows(e: Engine, data: Float32Array, k: number, n: 
   const scratch = e.heap.alloc(e.core.orthoScratchBytes(k));
   try {
     e.f32(v, k * n).set(data);
-    e.core.orthonormalizeRows(v, k, n, scratch);
+    orthonormalize(e, v, k, n, scratch);
     return e.f32(v, k * n).slice();
   } finally {
     e.heap.free(scratch);

@@ -1,0 +1,191 @@
+// Orthogonal initialization on the worker pool: each projection of the panel loop is cut into
+// pieces (its coefficients by Q rows, its update by columns) made by the workers and the calling
+// thread. No cut may change a bit, a piece made twice must give the same values, and a worker
+// that dies mid-call must not change the result.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineOf, REMOTE } from '../src/engine/engine.js';
+import type { Pool } from '../src/engine/pool.js';
+import { load, type WeightInit } from '../src/index.js';
+
+type Arr = Float32Array | Float64Array | Uint16Array;
+const bytes = (v: unknown): Uint8Array => {
+  const a = (v as { toArray?: () => Arr }).toArray?.() ?? (v as Arr);
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice();
+};
+function same(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Counts the pool's runs of the projection tasks (and the pieces the workers made) while f runs. */
+function counted(pool: Pool, f: () => void): { dots: number; updates: number; byWorkers: number } {
+  const run = pool.run.bind(pool);
+  let dots = 0;
+  let updates = 0;
+  let byWorkers = 0;
+  pool.run = (...a: Parameters<Pool['run']>) => {
+    run(...a);
+    if (a[0].id === REMOTE.orthoDots) dots++;
+    else if (a[0].id === REMOTE.orthoAxpy) updates++;
+    else return; // the Gaussian matrix, filled on the pool too
+    byWorkers += pool.lastSplit.pieces - pool.lastSplit.caller - pool.lastSplit.redone;
+  };
+  try {
+    f();
+  } finally {
+    delete (pool as { run?: unknown }).run; // back to the prototype's
+  }
+  return { dots, updates, byWorkers };
+}
+
+// Every case is large enough for some projections to be shared (rows before the panel x row
+// length x 16 >= PARALLEL_PROJECTION, src/init/orthogonal.ts; the test checks the pool ran). Shapes whose sides are not multiples of 4 or 16 cut
+// the last panel short and leave a scalar column tail.
+const cases: [string, (w: WeightInit, o: Record<string, unknown>) => unknown][] = [
+  ['wide [600, 1000]', (w, o) => w.orthogonal([600, 1000], o)],
+  ['tall [1001, 603], gain 2 (the transpose of a 603 x 1001 row problem)', (w, o) => w.orthogonal([1001, 603], { gain: 2, ...o })],
+  ['square [520, 520] as bfloat16', (w, o) => w.orthogonal([520, 520], { dtype: 'bfloat16', ...o })],
+  ['conv [3, 3, 100, 600], layout tf (a 900 x 600 matrix)', (w, o) => w.orthogonal([3, 3, 100, 600], { layout: 'tf', ...o })],
+  ['deltaOrthogonal [700, 600, 3]', (w, o) => w.deltaOrthogonal([700, 600, 3], o)],
+];
+
+describe('orthogonal on the worker pool', () => {
+  let one: WeightInit;
+  const pools: WeightInit[] = [];
+  beforeAll(async () => {
+    one = await load({ seed: 5 });
+    for (const workers of [1, 2, 3]) pools.push(await load({ seed: 5, workers }));
+  }, 60_000);
+  afterAll(() => pools.forEach((w) => w.close()));
+
+  for (const [name, f] of cases) {
+    it(`${name}: 1, 2, 3 workers give the bits of one thread, and the workers made pieces`, () => {
+      const want = bytes(f(one, { seed: 21 }));
+      for (const w of pools) {
+        const pool = engineOf(w).pool!;
+        let got = new Uint8Array(0);
+        const { dots, updates, byWorkers } = counted(pool, () => {
+          got = bytes(f(w, { seed: 21 }));
+        });
+        expect(same(got, want), `${w.threads} threads`).toBe(true);
+        // each pooled projection is two runs: its coefficients, then its update
+        expect(dots, `${w.threads} threads`).toBeGreaterThan(0);
+        expect(updates).toBe(dots);
+        expect(byWorkers, `${w.threads} threads: pieces made by workers`).toBeGreaterThan(0);
+      }
+    }, 30_000);
+  }
+
+  it('a range and an out of a pooled orthogonal are the matching part of one thread\'s', () => {
+    const want = one.orthogonal([600, 1000], { seed: 8 }).toArray() as Float32Array;
+    const w = pools[1]!;
+    const part = w.orthogonal([600, 1000], { seed: 8, range: [1234, 456_789] }).toArray() as Float32Array;
+    expect(same(bytes(part), bytes(want.subarray(1234, 456_789)))).toBe(true);
+    const out = new Float32Array(600 * 1000);
+    w.orthogonal([600, 1000], { seed: 8, out });
+    expect(same(bytes(out), bytes(want))).toBe(true);
+  });
+
+  it('a worker stuck for good is taken for dead mid-call: its piece is redone here, same bits, and the pool goes on', async () => {
+    const w = await load({ seed: 5, workers: 2 });
+    const pool = engineOf(w).pool!;
+    pool.holdForTest(0, -1); // takes one piece of the first shared projection and never finishes it
+    const got = bytes(w.orthogonal([600, 1000], { seed: 21 }));
+    expect(same(got, bytes(one.orthogonal([600, 1000], { seed: 21 })))).toBe(true);
+    expect(w.threads).toBe(2);
+    expect(same(bytes(w.orthogonal([520, 520], { seed: 3 })), bytes(one.orthogonal([520, 520], { seed: 3 })))).toBe(true);
+    w.close();
+  }, 30_000);
+});
+
+describe('the projection kernels: any cut, and a piece made twice, give the same bits', () => {
+  let w: WeightInit;
+  beforeAll(async () => {
+    w = await load({ seed: 1 });
+  });
+
+  // k x n rows: the first j orthonormal (from orthogonal itself), a panel of B rows after them
+  const n = 203; // not a multiple of 4: a scalar tail in every row
+  const j = 32;
+  const B = 16;
+
+  /** A fresh matrix in wasm memory (j orthonormal rows, then B Gaussian rows) and coefficient scratch. */
+  function setup(): { v: number; C: number; W: number; free(): void } {
+    const e = engineOf(w);
+    const v = e.heap.alloc((j + B) * n * 4);
+    const C = e.heap.alloc(j * B * 4);
+    const W = e.heap.alloc(B * n * 4);
+    e.f32(v, j * n).set(w.orthogonal([j, n], { seed: 2 }).toArray() as Float32Array);
+    e.f32(v + j * n * 4, B * n).set(w.normal([B, n], { seed: 3 }).toArray() as Float32Array);
+    e.f32(W, B * n).fill(Number.NaN); // anything the update forgets to write shows
+    return { v, C, W, free: () => [v, C, W].forEach((p) => e.heap.free(p)) };
+  }
+
+  /** The panel after a projection made with the given cuts of the Q-row groups and of the columns. */
+  function project(groupCuts: number[], colCuts: number[], twice: boolean): { panel: Uint8Array; coef: Uint8Array } {
+    const e = engineOf(w);
+    const { v, C, W, free } = setup();
+    try {
+      const g = [0, ...groupCuts, j / 4];
+      for (let i = 0; i + 1 < g.length; i++) e.core.orthoDots(v, n, j, B, C, g[i]!, g[i + 1]!);
+      const c = [0, ...colCuts, n];
+      for (let i = 0; i + 1 < c.length; i++) {
+        e.core.orthoAxpy(v, n, j, B, C, W, c[i]!, c[i + 1]!);
+        if (twice) e.core.orthoAxpy(v, n, j, B, C, W, c[i]!, c[i + 1]!);
+      }
+      return { panel: new Uint8Array(e.memory.buffer, W, B * n * 4).slice(), coef: new Uint8Array(e.memory.buffer, C, j * B * 4).slice() };
+    } finally {
+      free();
+    }
+  }
+
+  /** The same projection in place (W = the panel), uncut: what one thread does. */
+  function inPlace(): { panel: Uint8Array; coef: Uint8Array } {
+    const e = engineOf(w);
+    const { v, C, free } = setup();
+    try {
+      const P = v + j * n * 4;
+      e.core.orthoDots(v, n, j, B, C, 0, j / 4);
+      e.core.orthoAxpy(v, n, j, B, C, P, 0, n);
+      return { panel: new Uint8Array(e.memory.buffer, P, B * n * 4).slice(), coef: new Uint8Array(e.memory.buffer, C, j * B * 4).slice() };
+    } finally {
+      free();
+    }
+  }
+
+  it('the projection does something: the panel rows end orthogonal to the Q rows (to float32 rounding)', () => {
+    const { panel } = inPlace();
+    const p = new Float32Array(panel.buffer);
+    const q = w.orthogonal([j, n], { seed: 2 }).toArray() as Float32Array;
+    const g = w.normal([B, n], { seed: 3 }).toArray() as Float32Array;
+    let worst = 0;
+    let moved = 0;
+    for (let t = 0; t < B; t++) {
+      for (let i = 0; i < j; i++) {
+        let d = 0;
+        for (let x = 0; x < n; x++) d += p[t * n + x]! * q[i * n + x]!;
+        worst = Math.max(worst, Math.abs(d));
+      }
+      for (let x = 0; x < n; x++) moved = Math.max(moved, Math.abs(p[t * n + x]! - g[t * n + x]!));
+    }
+    // rows of norm ~sqrt(203) = 14: one pass leaves ~1e-5 of them along Q; the panel changed by O(1)
+    expect(worst).toBeLessThan(1e-4);
+    expect(moved).toBeGreaterThan(0.1);
+  });
+
+  it('cuts anywhere (odd columns too) and a copy W give the in-place uncut bits', () => {
+    const want = inPlace();
+    for (const [groupCuts, colCuts] of [[[], []], [[1], [4]], [[3, 5], [1, 2, 3, 100, 199]], [[7], [8, 16, 17, 200]], [[2, 4, 6], [64, 128, 202]]] as const) {
+      const got = project([...groupCuts], [...colCuts], false);
+      expect(same(got.coef, want.coef), `groups cut at ${groupCuts}`).toBe(true);
+      expect(same(got.panel, want.panel), `columns cut at ${colCuts}`).toBe(true);
+    }
+  });
+
+  it('an update piece made twice into W (a redone piece) gives the values of once', () => {
+    const want = inPlace();
+    const got = project([4], [60, 120], true);
+    expect(same(got.panel, want.panel)).toBe(true);
+  });
+});
