@@ -9,7 +9,7 @@ export { heapBase, fillU32, fillUniform, fillNormal, blockWords, splitmix64At } 
 export { fillTruncNormal, normalQuantile, normalUpperTail } from './truncnormal';
 export { fillTruncNormalFast } from './truncnormal';
 export { f32ToF16, f32ToBf16, f32ToF64 } from './convert';
-export { orthoPanelRows, orthoScratchBytes, orthoNorms, orthoDots, orthoAxpy, orthoIntra, transposeScale, scaleInPlace } from './orthogonal';
+export { orthoPanelRows, orthoScratchBytes, orthoNorms, orthoProject, orthoIntra, transposeScale, scaleInPlace } from './orthogonal';
 export { sparseMaskBytes, sparseMask, sparseApply } from './sparse';
 export { threadScratchBytes, setThreadScratch } from './thread';
 export { clampHalfBits } from './halfclamp';

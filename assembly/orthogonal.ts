@@ -1,8 +1,8 @@
 // Orthogonal initialization: block classical Gram-Schmidt with re-orthogonalisation (BCGS2)
 // on the rows of a row-major float32 matrix, plus the transpose/scale kernels around it. The
 // panel loop itself runs in TypeScript (src/init/orthogonal.ts orthonormalize), so that the
-// projections, nearly all the work, can be shared with the worker pool: orthoDots split by
-// Q rows, orthoAxpy by columns, both without changing a bit.
+// projections, nearly all the work, can be shared with the worker pool: orthoProject on
+// disjoint pairs of panel rows, without changing a bit.
 // Algorithm notes and measurements: docs/orthogonal.md.
 //
 //   V: k x n, row-major, k <= n, each row contiguous (row i at v + 4·n·i)
@@ -42,59 +42,44 @@ export function orthoScratchBytes(k: i32): i32 {
 }
 
 /**
- * The coefficients of a projection of the panel (rows p_t = v + (j + t)·rs, t < B) against Q
- * rows [4·g0, 4·g1) (q_i = v + i·rs, i < j): C[i·B + t] = q_i . p_t, 4 Q rows x 2 panel rows per
- * kernel call. Every coefficient is one whole dot product, so the Q rows may be split among
- * threads in any way without changing a bit. j is a multiple of 4 (of PANEL, in fact).
+ * The projection of panel rows [2·t0, min(2·t1, B)) (p_t = v + (j + t)·rs; pairs of rows, the
+ * last pair may be a single row) against Q = rows [0, j) (q_i = v + i·rs): first all their
+ * coefficients C[i·B + t] = q_i . p_t, 4 Q rows x 2 panel rows per kernel call (Q swept once),
+ * then the update p_t -= sum over i of C[i·B + t] q_i, 4 Q rows at a time in order of i (Q swept
+ * again). j is a multiple of 4.
+ * W: where the updated rows go (B rows of n floats). W = the panel itself updates in place; any
+ * other W gets the rows copied in first and P is left as it was, so making the same rows again
+ * (a piece redone for a worker taken for dead) gives the same values. A call reads and writes
+ * only its own panel rows, so threads may take disjoint pairs at once; each coefficient and each
+ * element sees the same operations in the same order whatever the pairs, so the split never
+ * changes a bit.
  */
-export function orthoDots(v: usize, n: i32, j: i32, B: i32, C: usize, g0: i32, g1: i32): void {
+export function orthoProject(v: usize, n: i32, j: i32, B: i32, C: usize, W: usize, t0: i32, t1: i32): void {
   const rs = <usize>n << 2;
   const P = v + <usize>j * rs;
   const ldc = B;
-  for (let g = g0; g < g1; g++) {
-    const i = g << 2;
+  const a = t0 << 1;
+  const z = min(t1 << 1, B);
+  if (W != P) memory.copy(W + <usize>a * rs, P + <usize>a * rs, <usize>(z - a) * rs);
+  for (let i = 0; i < j; i += 4) {
     const q0 = v + <usize>i * rs;
     const c = C + ((<usize>i * <usize>B) << 2);
-    let t = 0;
-    for (; t + 2 <= B; t += 2) {
+    let t = a;
+    for (; t + 2 <= z; t += 2) {
       const p = P + <usize>t * rs;
       dot4x2(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, p, p + rs, n, c + (<usize>t << 2), ldc);
     }
-    if (t < B) dot4x1(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, P + <usize>t * rs, n, c + (<usize>t << 2), ldc);
+    if (t < z) dot4x1(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, P + <usize>t * rs, n, c + (<usize>t << 2), ldc);
   }
-}
-
-/** Columns per tile of orthoAxpy: 16 panel rows x 1 KiB and a 4-row Q block stay in L1 (20 KiB). */
-const AXPY_TILE: i32 = 256;
-
-/**
- * The update of a projection, on columns [c0, c1) of the panel: p_t[c0, c1) -= sum over i < j
- * of C[i·B + t] q_i[c0, c1), 4 Q rows at a time in order of i. Each element sees the same
- * operations in the same order however the columns are cut (a tile, a thread's share), so the
- * split never changes a bit. j is a multiple of 4.
- * W: where the updated panel goes (B rows of n floats). W = the panel itself updates it in
- * place; any other W gets the panel's columns copied in first and updated there, which leaves
- * the panel untouched, so making the same columns again (a piece redone for a worker taken for
- * dead) gives the same values.
- */
-export function orthoAxpy(v: usize, n: i32, j: i32, B: i32, C: usize, W: usize, c0: i32, c1: i32): void {
-  const rs = <usize>n << 2;
-  const P = v + <usize>j * rs;
-  const ldc = B;
-  for (let x0 = c0; x0 < c1; x0 += AXPY_TILE) {
-    const w = min(AXPY_TILE, c1 - x0);
-    const o = <usize>x0 << 2;
-    if (W != P) for (let t = 0; t < B; t++) memory.copy(W + <usize>t * rs + o, P + <usize>t * rs + o, <usize>w << 2);
-    for (let i = 0; i < j; i += 4) {
-      const q0 = v + <usize>i * rs + o;
-      const c = C + ((<usize>i * <usize>B) << 2);
-      let t = 0;
-      for (; t + 2 <= B; t += 2) {
-        const p = W + <usize>t * rs + o;
-        axpy4x2(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, p, p + rs, w, c + (<usize>t << 2), ldc);
-      }
-      if (t < B) axpy4x1(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, W + <usize>t * rs + o, w, c + (<usize>t << 2), ldc);
+  for (let i = 0; i < j; i += 4) {
+    const q0 = v + <usize>i * rs;
+    const c = C + ((<usize>i * <usize>B) << 2);
+    let t = a;
+    for (; t + 2 <= z; t += 2) {
+      const p = W + <usize>t * rs;
+      axpy4x2(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, p, p + rs, n, c + (<usize>t << 2), ldc);
     }
+    if (t < z) axpy4x1(q0, q0 + rs, q0 + 2 * rs, q0 + 3 * rs, W + <usize>t * rs, n, c + (<usize>t << 2), ldc);
   }
 }
 

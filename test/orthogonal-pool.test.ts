@@ -1,7 +1,7 @@
-// Orthogonal initialization on the worker pool: each projection of the panel loop is cut into
-// pieces (its coefficients by Q rows, its update by columns) made by the workers and the calling
-// thread. No cut may change a bit, a piece made twice must give the same values, and a worker
-// that dies mid-call must not change the result.
+// Orthogonal initialization on the worker pool: each large projection of the panel loop is cut
+// into pieces (pairs of panel rows: their coefficients, then their update) made by the workers
+// and the calling thread. No cut may change a bit, a piece made twice must give the same values,
+// and a worker that dies mid-call must not change the result.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineOf, REMOTE } from '../src/engine/engine.js';
 import type { Pool } from '../src/engine/pool.js';
@@ -18,17 +18,15 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Counts the pool's runs of the projection tasks (and the pieces the workers made) while f runs. */
-function counted(pool: Pool, f: () => void): { dots: number; updates: number; byWorkers: number } {
+/** Counts the pool's runs of the projection task (and the pieces the workers made) while f runs. */
+function counted(pool: Pool, f: () => void): { runs: number; byWorkers: number } {
   const run = pool.run.bind(pool);
-  let dots = 0;
-  let updates = 0;
+  let runs = 0;
   let byWorkers = 0;
   pool.run = (...a: Parameters<Pool['run']>) => {
     run(...a);
-    if (a[0].id === REMOTE.orthoDots) dots++;
-    else if (a[0].id === REMOTE.orthoAxpy) updates++;
-    else return; // the Gaussian matrix, filled on the pool too
+    if (a[0].id !== REMOTE.orthoProject) return; // the Gaussian matrix, filled on the pool too
+    runs++;
     byWorkers += pool.lastSplit.pieces - pool.lastSplit.caller - pool.lastSplit.redone;
   };
   try {
@@ -36,7 +34,7 @@ function counted(pool: Pool, f: () => void): { dots: number; updates: number; by
   } finally {
     delete (pool as { run?: unknown }).run; // back to the prototype's
   }
-  return { dots, updates, byWorkers };
+  return { runs, byWorkers };
 }
 
 // Every case is large enough for some projections to be shared (rows before the panel x row
@@ -65,13 +63,11 @@ describe('orthogonal on the worker pool', () => {
       for (const w of pools) {
         const pool = engineOf(w).pool!;
         let got = new Uint8Array(0);
-        const { dots, updates, byWorkers } = counted(pool, () => {
+        const { runs, byWorkers } = counted(pool, () => {
           got = bytes(f(w, { seed: 21 }));
         });
         expect(same(got, want), `${w.threads} threads`).toBe(true);
-        // each pooled projection is two runs: its coefficients, then its update
-        expect(dots, `${w.threads} threads`).toBeGreaterThan(0);
-        expect(updates).toBe(dots);
+        expect(runs, `${w.threads} threads: projections shared`).toBeGreaterThan(0);
         expect(byWorkers, `${w.threads} threads: pieces made by workers`).toBeGreaterThan(0);
       }
     }, 30_000);
@@ -99,7 +95,7 @@ describe('orthogonal on the worker pool', () => {
   }, 30_000);
 });
 
-describe('the projection kernels: any cut, and a piece made twice, give the same bits', () => {
+describe('the projection kernel: any pairs, and a piece made twice, give the same bits', () => {
   let w: WeightInit;
   beforeAll(async () => {
     w = await load({ seed: 1 });
@@ -108,60 +104,57 @@ describe('the projection kernels: any cut, and a piece made twice, give the same
   // k x n rows: the first j orthonormal (from orthogonal itself), a panel of B rows after them
   const n = 203; // not a multiple of 4: a scalar tail in every row
   const j = 32;
-  const B = 16;
 
-  /** A fresh matrix in wasm memory (j orthonormal rows, then B Gaussian rows) and coefficient scratch. */
-  function setup(): { v: number; C: number; W: number; free(): void } {
+  /** A fresh matrix in wasm memory (j orthonormal rows, then B Gaussian rows), coefficient scratch and a copy area. */
+  function setup(B: number): { v: number; P: number; C: number; W: number; free(): void } {
     const e = engineOf(w);
     const v = e.heap.alloc((j + B) * n * 4);
     const C = e.heap.alloc(j * B * 4);
     const W = e.heap.alloc(B * n * 4);
-    e.f32(v, j * n).set(w.orthogonal([j, n], { seed: 2 }).toArray() as Float32Array);
-    e.f32(v + j * n * 4, B * n).set(w.normal([B, n], { seed: 3 }).toArray() as Float32Array);
+    // the values first: drawing them may grow the memory, which would detach a view made before
+    const q = w.orthogonal([j, n], { seed: 2 }).toArray() as Float32Array;
+    const g = w.normal([B, n], { seed: 3 }).toArray() as Float32Array;
+    e.f32(v, j * n).set(q);
+    e.f32(v + j * n * 4, B * n).set(g);
     e.f32(W, B * n).fill(Number.NaN); // anything the update forgets to write shows
-    return { v, C, W, free: () => [v, C, W].forEach((p) => e.heap.free(p)) };
+    return { v, P: v + j * n * 4, C, W, free: () => [v, C, W].forEach((p) => e.heap.free(p)) };
   }
 
-  /** The panel after a projection made with the given cuts of the Q-row groups and of the columns. */
-  function project(groupCuts: number[], colCuts: number[], twice: boolean): { panel: Uint8Array; coef: Uint8Array } {
-    const e = engineOf(w);
-    const { v, C, W, free } = setup();
+  const view = (p: number, count: number): Uint8Array => new Uint8Array(engineOf(w).memory.buffer, p, count * 4).slice();
+
+  /** The panel and coefficients after the projection in place, all pairs in one call: what one thread does. */
+  function inPlace(B: number): { panel: Uint8Array; coef: Uint8Array; before: Uint8Array } {
+    const { v, P, C, free } = setup(B);
     try {
-      const g = [0, ...groupCuts, j / 4];
-      for (let i = 0; i + 1 < g.length; i++) e.core.orthoDots(v, n, j, B, C, g[i]!, g[i + 1]!);
-      const c = [0, ...colCuts, n];
-      for (let i = 0; i + 1 < c.length; i++) {
-        e.core.orthoAxpy(v, n, j, B, C, W, c[i]!, c[i + 1]!);
-        if (twice) e.core.orthoAxpy(v, n, j, B, C, W, c[i]!, c[i + 1]!);
-      }
-      return { panel: new Uint8Array(e.memory.buffer, W, B * n * 4).slice(), coef: new Uint8Array(e.memory.buffer, C, j * B * 4).slice() };
+      const before = view(P, B * n);
+      engineOf(w).core.orthoProject(v, n, j, B, C, P, 0, Math.ceil(B / 2));
+      return { panel: view(P, B * n), coef: view(C, j * B), before };
     } finally {
       free();
     }
   }
 
-  /** The same projection in place (W = the panel), uncut: what one thread does. */
-  function inPlace(): { panel: Uint8Array; coef: Uint8Array } {
-    const e = engineOf(w);
-    const { v, C, free } = setup();
+  /** The same projection into the copy W, pairs cut at `cuts`, each piece made `times` times. */
+  function cut(B: number, cuts: number[], times: number): { panel: Uint8Array; coef: Uint8Array; untouched: Uint8Array; before: Uint8Array } {
+    const { v, P, C, W, free } = setup(B);
     try {
-      const P = v + j * n * 4;
-      e.core.orthoDots(v, n, j, B, C, 0, j / 4);
-      e.core.orthoAxpy(v, n, j, B, C, P, 0, n);
-      return { panel: new Uint8Array(e.memory.buffer, P, B * n * 4).slice(), coef: new Uint8Array(e.memory.buffer, C, j * B * 4).slice() };
+      const before = view(P, B * n);
+      const c = [0, ...cuts, Math.ceil(B / 2)];
+      for (let i = 0; i + 1 < c.length; i++) for (let t = 0; t < times; t++) engineOf(w).core.orthoProject(v, n, j, B, C, W, c[i]!, c[i + 1]!);
+      return { panel: view(W, B * n), coef: view(C, j * B), untouched: view(P, B * n), before };
     } finally {
       free();
     }
   }
 
   it('the projection does something: the panel rows end orthogonal to the Q rows (to float32 rounding)', () => {
-    const { panel } = inPlace();
+    const { panel } = inPlace(16);
     const p = new Float32Array(panel.buffer);
     const q = w.orthogonal([j, n], { seed: 2 }).toArray() as Float32Array;
-    const g = w.normal([B, n], { seed: 3 }).toArray() as Float32Array;
+    const g = w.normal([16, n], { seed: 3 }).toArray() as Float32Array;
     let worst = 0;
     let moved = 0;
-    for (let t = 0; t < B; t++) {
+    for (let t = 0; t < 16; t++) {
       for (let i = 0; i < j; i++) {
         let d = 0;
         for (let x = 0; x < n; x++) d += p[t * n + x]! * q[i * n + x]!;
@@ -174,18 +167,22 @@ describe('the projection kernels: any cut, and a piece made twice, give the same
     expect(moved).toBeGreaterThan(0.1);
   });
 
-  it('cuts anywhere (odd columns too) and a copy W give the in-place uncut bits', () => {
-    const want = inPlace();
-    for (const [groupCuts, colCuts] of [[[], []], [[1], [4]], [[3, 5], [1, 2, 3, 100, 199]], [[7], [8, 16, 17, 200]], [[2, 4, 6], [64, 128, 202]]] as const) {
-      const got = project([...groupCuts], [...colCuts], false);
-      expect(same(got.coef, want.coef), `groups cut at ${groupCuts}`).toBe(true);
-      expect(same(got.panel, want.panel), `columns cut at ${colCuts}`).toBe(true);
+  it('pairs cut anywhere, into a copy, give the in-place bits and leave the panel as it was (even and odd panels)', () => {
+    for (const [B, cuts] of [[16, []], [16, [1]], [16, [1, 2, 3, 7]], [16, [4]], [11, [2]], [11, [5]], [1, []], [3, [1]]] as const) {
+      const want = inPlace(B);
+      const got = cut(B, [...cuts], 1);
+      expect(same(got.coef, want.coef), `B ${B}, pairs cut at ${cuts}`).toBe(true);
+      expect(same(got.panel, want.panel), `B ${B}, pairs cut at ${cuts}`).toBe(true);
+      expect(same(got.untouched, got.before), `B ${B}: the panel itself is untouched`).toBe(true);
     }
   });
 
-  it('an update piece made twice into W (a redone piece) gives the values of once', () => {
-    const want = inPlace();
-    const got = project([4], [60, 120], true);
-    expect(same(got.panel, want.panel)).toBe(true);
+  it('a piece made twice into the copy (a redone piece) gives the values of once', () => {
+    for (const B of [16, 11]) {
+      const want = inPlace(B);
+      const got = cut(B, [2, 3], 2);
+      expect(same(got.panel, want.panel), `B ${B}`).toBe(true);
+      expect(same(got.coef, want.coef), `B ${B}`).toBe(true);
+    }
   });
 });

@@ -50,10 +50,8 @@ export interface CoreKernels {
   orthoScratchBytes(k: number): number;
   /** Squared norms (float64) of panel rows [j, j + B) to NRM. */
   orthoNorms(v: number, n: number, j: number, B: number, NRM: number): void;
-  /** C[i·B + t] = q_i · p_t for Q rows i in [4·g0, 4·g1) and panel rows t < B. */
-  orthoDots(v: number, n: number, j: number, B: number, C: number, g0: number, g1: number): void;
-  /** Panel columns [c0, c1) −= Σ_i C[i·B + t] q_i, i < j, written at W (the panel itself: in place). */
-  orthoAxpy(v: number, n: number, j: number, B: number, C: number, W: number, c0: number, c1: number): void;
+  /** The projection of panel row pairs [t0, t1) against rows [0, j): coefficients to C, then the update, written at W. */
+  orthoProject(v: number, n: number, j: number, B: number, C: number, W: number, t0: number, t1: number): void;
   /** CGS2 inside the panel and normalisation; 1 when a second pass must follow (first pass only). */
   orthoIntra(v: number, n: number, j: number, B: number, C: number, NRM: number, first: number): number;
   /** dst = s · srcᵀ for a rows x cols src. */
@@ -105,7 +103,7 @@ export const KERNEL_NAMES = [
   'heapBase', 'fillU32', 'fillUniform', 'fillNormal', 'blockWords', 'splitmix64At',
   'fillTruncNormal', 'normalQuantile', 'normalUpperTail', 'fillTruncNormalFast',
   'f32ToF16', 'f32ToBf16', 'f32ToF64',
-  'orthoPanelRows', 'orthoScratchBytes', 'orthoNorms', 'orthoDots', 'orthoAxpy', 'orthoIntra', 'transposeScale', 'scaleInPlace',
+  'orthoPanelRows', 'orthoScratchBytes', 'orthoNorms', 'orthoProject', 'orthoIntra', 'transposeScale', 'scaleInPlace',
   'sparseMaskBytes', 'sparseMask', 'sparseApply', 'threadScratchBytes', 'setThreadScratch', 'clampHalfBits',
   'labLinearForward', 'labLinearBackwardInput', 'labLinearBackwardWeight', 'labColumnSums', 'labAxpy', 'labMul', 'labActivate', 'labActDerivative',
   'statsF32', 'statsBf16', 'statsF16',

@@ -55,7 +55,7 @@ export function generator(
 }
 
 /** Kernel ids in the worker's table (src/engine/worker-source.ts). */
-export const REMOTE = { u32: 0, uniform: 1, normal: 2, truncNormal: 3, truncNormalFast: 4, orthoDots: 5, orthoAxpy: 6 } as const;
+export const REMOTE = { u32: 0, uniform: 1, normal: 2, truncNormal: 3, truncNormalFast: 4, orthoProject: 5 } as const;
 /** Fills smaller than this stay on the calling thread (handing parts to workers costs more than it saves below it). */
 export const PARALLEL_MIN = 1 << 17;
 /** Elements of the temporary region a parallel fill into a caller-owned `out` goes through, per round. */

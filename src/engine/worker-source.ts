@@ -24,9 +24,8 @@ const kernels = [
   (e, p, s, c, kl, kh, P, f) => e.fillNormal(p, s, c, kl, kh, P[0], P[1], f, P[2], P[3]),
   (e, p, s, c, kl, kh, P) => e.fillTruncNormal(p, s, c, kl, kh, P[0], P[1], P[2], P[3], P[4], P[5]),
   (e, p, s, c, kl, kh, P, f) => e.fillTruncNormalFast(p, s, c, kl, kh, P[0], P[1], P[2], P[3], P[4], P[5], f, P[6], P[7]),
-  // tasks (no output of their own; units [s, s + c) of the work): the two halves of an orthogonal projection
-  (e, p, s, c, kl, kh, P) => e.orthoDots(P[0], P[1], P[2], P[3], P[4], s, s + c),
-  (e, p, s, c, kl, kh, P) => e.orthoAxpy(P[0], P[1], P[2], P[3], P[4], P[5], s, s + c),
+  // tasks (no output of their own; units [s, s + c) of the work): an orthogonal projection, by pairs of panel rows
+  (e, p, s, c, kl, kh, P) => e.orthoProject(P[0], P[1], P[2], P[3], P[4], P[5], s, s + c),
 ];
 // by output id (src/engine/engine.ts OutputType.convertId): the conversion after the kernel, the
 // bytes of an output element, the format the kernel writes
