@@ -1,5 +1,6 @@
-// Orthogonal initialization: weightinit (wasm BCGS2) against numpy (float32 QR, one OpenBLAS
-// thread) and tfjs-layers `orthogonal` (wasm backend), measured in the same run. Not a test.
+// Orthogonal initialization: weightinit (wasm BCGS2; one thread, and on every core with
+// workers: 'auto') against numpy (float32 QR, one OpenBLAS thread) and tfjs-layers `orthogonal`
+// (wasm backend), measured in the same run. Not a test.
 //
 //   npm run build && node bench/orthogonal.mjs          full run, writes bench/results-orthogonal.md
 //   node bench/orthogonal.mjs --quick                   fewer iterations, prints only
@@ -173,8 +174,12 @@ export async function runOrthogonalBench(opts = {}) {
     : { small: { time: 500, iterations: 7 }, large: { time: 0, iterations: 3 }, numpyReps: 5, tfjsIterations: 3, rounds: 3 };
 
   const wi = await load({ seed: 1 });
+  // the same on every core: the projections shared with a worker pool (same bits, tested)
+  const wiPool = await load({ seed: 1, workers: 'auto' });
+  const threads = wiPool.threads;
   const tmp = mkdtempSync(join(os.tmpdir(), 'wi-orth-'));
   const ours = {};
+  const pooled = {};
   const np = { results: {} };
   const errList = [];
   const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
@@ -196,12 +201,18 @@ export async function runOrthogonalBench(opts = {}) {
       const big = r * c > 1 << 20;
       const b = big ? budget.large : budget.small;
       const oursRounds = [];
+      const poolRounds = [];
       const npRounds = [];
       for (let round = 0; round < budget.rounds; round++) {
         log(`weightinit ${key} (round ${round + 1}/${budget.rounds}) ...`);
         let seed = 0;
         const t = await timeIt(`weightinit ${key}`, () => wi.orthogonal([r, c], { seed: seed++ }).free(), { ...b, warmupTime: 0, warmupIterations: 2 });
         oursRounds.push(t.median);
+        if (threads > 1) {
+          log(`weightinit ${key}, ${threads} threads (round ${round + 1}/${budget.rounds}) ...`);
+          const tp = await timeIt(`weightinit ${key} pool`, () => wiPool.orthogonal([r, c], { seed: seed++ }).free(), { ...b, warmupTime: 0, warmupIterations: 2 });
+          poolRounds.push(tp.median);
+        }
         if (opts.numpy !== false && !np.error) {
           log(`numpy ${key} (round ${round + 1}/${budget.rounds}) ...`);
           const res = python([[r, c]], budget.numpyReps, emptyList);
@@ -214,6 +225,7 @@ export async function runOrthogonalBench(opts = {}) {
         }
       }
       ours[key] = { median: median(oursRounds), rounds: oursRounds };
+      if (poolRounds.length) pooled[key] = { median: median(poolRounds) };
       if (npRounds.length) np.results[key].median_ms = median(npRounds);
       const path = join(tmp, `${key}.f32`);
       const q = wi.orthogonal([r, c], { seed: 12345 });
@@ -236,9 +248,10 @@ export async function runOrthogonalBench(opts = {}) {
       const o = ours[key];
       const n = np.results?.[key];
       const t = tfr[key];
+      const p = pooled[key];
       const gf = (ms) => (ms ? f / (ms * 1e6) : undefined);
       rows.push(
-        `| ${r}×${c} | ${fmt(o.median)} | ${fmt(gf(o.median))} | ${n?.wi_err?.toExponential(2) ?? '—'} | ${fmt(n?.median_ms)} | ${fmt(gf(n?.median_ms))} | ${n?.err?.toExponential(2) ?? '—'} | ${n?.median_ms ? fmt(n.median_ms / o.median, 2) + '×' : '—'} | ${t ? fmt(t.median, 0) : '—'} | ${t?.err?.toExponential(2) ?? '—'} | ${t ? fmt(t.median / o.median, 0) + '×' : '—'} |`,
+        `| ${r}×${c} | ${fmt(o.median)} | ${fmt(gf(o.median))} | ${n?.wi_err?.toExponential(2) ?? '—'} | ${fmt(n?.median_ms)} | ${fmt(gf(n?.median_ms))} | ${n?.err?.toExponential(2) ?? '—'} | ${n?.median_ms ? fmt(n.median_ms / o.median, 2) + '×' : '—'} | ${p ? fmt(p.median) : '—'} | ${p ? fmt(o.median / p.median, 2) + '×' : '—'} | ${p && n?.median_ms ? fmt(n.median_ms / p.median, 2) + '×' : '—'} | ${t ? fmt(t.median, 0) : '—'} | ${t?.err?.toExponential(2) ?? '—'} | ${t ? fmt(t.median / o.median, 0) + '×' : '—'} |`,
       );
     }
     const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1] ?? os.cpus()[0]?.model ?? '?').trim();
@@ -247,11 +260,11 @@ export async function runOrthogonalBench(opts = {}) {
     if (tfr.error) notes.push(`tfjs: ${tfr.error}`);
     const md = `## Orthogonal initialization (float32)
 
-| shape | weightinit ms | GFLOP/s | max\\|QᵀQ−I\\| | numpy ms | GFLOP/s | max\\|QᵀQ−I\\| | numpy / weightinit | tfjs ms | tfjs max\\|QᵀQ−I\\| | tfjs / weightinit |
-|---|---|---|---|---|---|---|---|---|---|---|
+| shape | weightinit ms | GFLOP/s | max\\|QᵀQ−I\\| | numpy ms | GFLOP/s | max\\|QᵀQ−I\\| | numpy / weightinit | weightinit ${threads} threads ms | vs 1 thread | numpy / weightinit ${threads} threads | tfjs ms | tfjs max\\|QᵀQ−I\\| | tfjs / weightinit |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-Median latency per call (ms); each size alternates weightinit and numpy for ${budget.rounds} round${budget.rounds > 1 ? 's' : ''} (median of the rounds). GFLOP/s = 4·m·n² / time, m = max(rows, cols), n = min(rows, cols):
+Median latency per call (ms); each size alternates weightinit (1 thread, then \`workers: 'auto'\`: ${threads} threads, the same bits) and numpy for ${budget.rounds} round${budget.rounds > 1 ? 's' : ''} (median of the rounds). GFLOP/s = 4·m·n² / time, m = max(rows, cols), n = min(rows, cols):
 the nominal flops of Gram-Schmidt with one re-orthogonalisation (2·m·n² per pass, 2 passes), the
 same count for every column; weightinit skips second passes that cannot change the result, so
 its figure is an effective rate. Errors in float64 of the float32 result; weightinit's for seed 12345.
@@ -266,6 +279,7 @@ ${notes.map((s) => `- ${s}`).join('\n')}
 `;
     return md;
   } finally {
+    wiPool.close();
     rmSync(tmp, { recursive: true, force: true });
   }
 }
