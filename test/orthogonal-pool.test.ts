@@ -62,7 +62,7 @@ describe('orthogonal on the worker pool', () => {
       const want = bytes(f(one, { seed: 21 }));
       for (const w of pools) {
         const pool = engineOf(w).pool!;
-        let got = new Uint8Array(0);
+        let got: Uint8Array = new Uint8Array(0);
         const { runs, byWorkers } = counted(pool, () => {
           got = bytes(f(w, { seed: 21 }));
         });
