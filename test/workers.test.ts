@@ -170,15 +170,20 @@ describe('worker pool in Deno and Bun', () => {
     import { load } from ${JSON.stringify(dist)};
     const a = await load({ seed: 1 });
     const b = await load({ seed: 1, workers: 1 });
-    const x = a.normal([${N}], { seed: 3 }).toArray(), y = b.normal([${N}], { seed: 3 }).toArray();
-    let same = x.length === y.length;
-    for (let i = 0; same && i < x.length; i++) if (x[i] !== y[i]) same = false;
-    console.log(JSON.stringify({ threads: b.threads, same }));
+    const equal = (x, y) => {
+      if (x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+      return true;
+    };
+    const same = equal(a.normal([${N}], { seed: 3 }).toArray(), b.normal([${N}], { seed: 3 }).toArray());
+    // large enough for orthogonal's projections to be shared (test/orthogonal-pool.test.ts)
+    const sameOrthogonal = equal(a.orthogonal([600, 1000], { seed: 3 }).toArray(), b.orthogonal([600, 1000], { seed: 3 }).toArray());
+    console.log(JSON.stringify({ threads: b.threads, same, sameOrthogonal }));
     ${close ? 'b.close();' : ''}
   `;
   const bin = (name: string): string => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
 
-  it('Deno runs a pool (node:worker_threads) with no permissions, same bits, and exits with the pool open', () => {
+  it('Deno runs a pool (node:worker_threads) with no permissions, same bits (fills and orthogonal), and exits with the pool open', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wi-deno-'));
     const file = join(dir, 'pool.mjs');
     writeFileSync(file, script(false));
@@ -188,20 +193,20 @@ describe('worker pool in Deno and Bun', () => {
     expect(r.stderr).toBe('');
     expect(r.signal).toBe(null); // not killed by the timeout: the open pool did not keep Deno alive
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout.trim())).toEqual({ threads: 2, same: true });
+    expect(JSON.parse(r.stdout.trim())).toEqual({ threads: 2, same: true, sameOrthogonal: true });
   });
 
   it('Deno: close() ends the pool and the process exits', () => {
     const r = spawnSync(bin('deno'), ['eval', '--ext=js', script(true)], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout.trim())).toEqual({ threads: 2, same: true });
+    expect(JSON.parse(r.stdout.trim())).toEqual({ threads: 2, same: true, sameOrthogonal: true });
   });
 
-  it('Bun runs a pool, same bits, and exits with the pool open', () => {
+  it('Bun runs a pool, same bits (fills and orthogonal), and exits with the pool open', () => {
     const r = spawnSync(bin('bun'), ['--eval', script(false)], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout.trim())).toEqual({ threads: 2, same: true });
+    expect(JSON.parse(r.stdout.trim())).toEqual({ threads: 2, same: true, sameOrthogonal: true });
   });
 });
 
