@@ -17,6 +17,7 @@ export const NODE_LINE_SUITES: readonly string[] = [
   'test/dtype.test.ts',
   'test/memory.test.ts',
   'test/workers.test.ts',
+  'test/orthogonal-pool.test.ts',
   'test/hostile-memory.test.ts',
   'test/finalization.test.ts',
 ];

@@ -83,6 +83,32 @@ describe('orthogonal on the worker pool', () => {
     expect(same(bytes(out), bytes(want))).toBe(true);
   });
 
+  it('no room for the copy of the panel: the call runs on this thread alone, same bits', () => {
+    const w = pools[0]!;
+    const heap = engineOf(w).heap;
+    const alloc = heap.alloc.bind(heap);
+    const copyBytes = 16 * 1000 * 4; // the panel copy of a [600, 1000] matrix: 16 rows of 1000 floats
+    let refused = 0;
+    heap.alloc = (bytes: number, what?: string) => {
+      if (bytes === copyBytes) {
+        refused++;
+        throw new RangeError('weightinit: out of wasm memory (test)');
+      }
+      return alloc(bytes, what);
+    };
+    let got: Uint8Array = new Uint8Array(0);
+    try {
+      const { runs } = counted(engineOf(w).pool!, () => {
+        got = bytes(w.orthogonal([600, 1000], { seed: 21 }));
+      });
+      expect(runs).toBe(0);
+    } finally {
+      delete (heap as { alloc?: unknown }).alloc;
+    }
+    expect(refused).toBe(1);
+    expect(same(got, bytes(one.orthogonal([600, 1000], { seed: 21 })))).toBe(true);
+  });
+
   it('a worker stuck for good is taken for dead mid-call: its piece is redone here, same bits, and the pool goes on', async () => {
     const w = await load({ seed: 5, workers: 2 });
     const pool = engineOf(w).pool!;
