@@ -6,17 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineOf, REMOTE } from '../src/engine/engine.js';
 import type { Pool } from '../src/engine/pool.js';
 import { load, type WeightInit } from '../src/index.js';
-
-type Arr = Float32Array | Float64Array | Uint16Array;
-const bytes = (v: unknown): Uint8Array => {
-  const a = (v as { toArray?: () => Arr }).toArray?.() ?? (v as Arr);
-  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice();
-};
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+import { bytesOf, expectSameBits } from './helpers/hostile.js';
 
 /** Counts the pool's runs of the projection task (and the pieces the workers made) while f runs. */
 function counted(pool: Pool, f: () => void): { runs: number; byWorkers: number } {
@@ -59,14 +49,14 @@ describe('orthogonal on the worker pool', () => {
 
   for (const [name, f] of cases) {
     it(`${name}: 1, 2, 3 workers give the bits of one thread, and the workers made pieces`, () => {
-      const want = bytes(f(one, { seed: 21 }));
+      const want = bytesOf(f(one, { seed: 21 }));
       for (const w of pools) {
         const pool = engineOf(w).pool!;
         let got: Uint8Array = new Uint8Array(0);
         const { runs, byWorkers } = counted(pool, () => {
-          got = bytes(f(w, { seed: 21 }));
+          got = bytesOf(f(w, { seed: 21 }));
         });
-        expect(same(got, want), `${w.threads} threads`).toBe(true);
+        expectSameBits(got, want, `${w.threads} threads`);
         expect(runs, `${w.threads} threads: projections shared`).toBeGreaterThan(0);
         expect(byWorkers, `${w.threads} threads: pieces made by workers`).toBeGreaterThan(0);
       }
@@ -76,18 +66,23 @@ describe('orthogonal on the worker pool', () => {
   it('a range and an out of a pooled orthogonal are the matching part of one thread\'s', () => {
     const want = one.orthogonal([600, 1000], { seed: 8 }).toArray() as Float32Array;
     const w = pools[1]!;
-    const part = w.orthogonal([600, 1000], { seed: 8, range: [1234, 456_789] }).toArray() as Float32Array;
-    expect(same(bytes(part), bytes(want.subarray(1234, 456_789)))).toBe(true);
+    const pool = engineOf(w).pool!;
+    let part: Float32Array = new Float32Array(0);
+    expect(counted(pool, () => {
+      part = w.orthogonal([600, 1000], { seed: 8, range: [1234, 456_789] }).toArray() as Float32Array;
+    }).runs).toBeGreaterThan(0);
+    expectSameBits(bytesOf(part), bytesOf(want.subarray(1234, 456_789)));
     const out = new Float32Array(600 * 1000);
-    w.orthogonal([600, 1000], { seed: 8, out });
-    expect(same(bytes(out), bytes(want))).toBe(true);
+    expect(counted(pool, () => w.orthogonal([600, 1000], { seed: 8, out })).runs).toBeGreaterThan(0);
+    expectSameBits(bytesOf(out), bytesOf(want));
   });
 
-  it('no room for the copy of the panel: the call runs on this thread alone, same bits', () => {
+  it('no room for the workers\' region: the call runs on this thread alone, same bits, nothing left allocated', () => {
     const w = pools[0]!;
     const heap = engineOf(w).heap;
     const alloc = heap.alloc.bind(heap);
-    const copyBytes = 16 * 1000 * 4; // the panel copy of a [600, 1000] matrix: 16 rows of 1000 floats
+    // the workers' region of a [600, 1000] matrix: a panel copy (16 rows of 1000 floats) and 600 x 16 coefficients
+    const copyBytes = 16 * 1000 * 4 + 600 * 16 * 4;
     let refused = 0;
     heap.alloc = (bytes: number, what?: string) => {
       if (bytes === copyBytes) {
@@ -97,28 +92,60 @@ describe('orthogonal on the worker pool', () => {
       return alloc(bytes, what);
     };
     let got: Uint8Array = new Uint8Array(0);
+    const live = heap.liveBytes;
     try {
       const { runs } = counted(engineOf(w).pool!, () => {
-        got = bytes(w.orthogonal([600, 1000], { seed: 21 }));
+        const t = w.orthogonal([600, 1000], { seed: 21 });
+        got = bytesOf(t);
+        t.free();
       });
       expect(runs).toBe(0);
     } finally {
       delete (heap as { alloc?: unknown }).alloc;
     }
     expect(refused).toBe(1);
-    expect(same(got, bytes(one.orthogonal([600, 1000], { seed: 21 })))).toBe(true);
+    expect(heap.liveBytes).toBe(live);
+    expectSameBits(got, bytesOf(one.orthogonal([600, 1000], { seed: 21 })));
   });
 
-  it('a worker stuck for good is taken for dead mid-call: its piece is redone here, same bits, and the pool goes on', async () => {
-    const w = await load({ seed: 5, workers: 2 });
-    const pool = engineOf(w).pool!;
-    pool.holdForTest(0, -1); // takes one piece of the first shared projection and never finishes it
-    const got = bytes(w.orthogonal([600, 1000], { seed: 21 }));
-    expect(same(got, bytes(one.orthogonal([600, 1000], { seed: 21 })))).toBe(true);
-    expect(w.threads).toBe(2);
-    expect(same(bytes(w.orthogonal([520, 520], { seed: 3 })), bytes(one.orthogonal([520, 520], { seed: 3 })))).toBe(true);
-    w.close();
-  }, 30_000);
+  it('a shared call frees everything it allocated', () => {
+    const w = pools[1]!;
+    const heap = engineOf(w).heap;
+    const live = heap.liveBytes;
+    const count = heap.liveCount;
+    const { runs } = counted(engineOf(w).pool!, () => w.orthogonal([600, 1000], { seed: 4 }).free());
+    expect(runs).toBeGreaterThan(0);
+    expect(heap.liveBytes).toBe(live);
+    expect(heap.liveCount).toBe(count);
+  });
+
+  // A worker taken for dead may have been only stalled and may still write its piece later: the
+  // call gives the workers' region up for good (never freed, so nothing allocated later sits
+  // there), makes that projection again on this thread, and goes on alone.
+  const REGION = 16 * 1000 * 4 + 600 * 16 * 4; // a [600, 1000] call's: panel copy + coefficients
+  for (const [workers, name] of [[2, 'one of two workers'], [1, 'the only worker']] as const) {
+    it(`${name} stuck for good in the first shared projection: taken for dead, the projection redone here, the rest alone, same bits; the region is given up`, async () => {
+      const w = await load({ seed: 5, workers });
+      const e = engineOf(w);
+      const pool = e.pool!;
+      pool.holdForTest(0, -1); // takes a piece of the first shared projection and never makes it
+      const live = e.heap.liveBytes;
+      let got: Uint8Array = new Uint8Array(0);
+      const { runs } = counted(pool, () => {
+        const t = w.orthogonal([600, 1000], { seed: 21 });
+        got = bytesOf(t);
+        t.free();
+      });
+      expectSameBits(got, bytesOf(one.orthogonal([600, 1000], { seed: 21 })));
+      expect(runs).toBe(1); // the projection the worker held; after it, this thread alone
+      expect(pool.lastSplit.redone).toBeGreaterThanOrEqual(1);
+      expect(w.threads).toBe(workers);
+      expect(e.heap.liveBytes - live).toBe(REGION);
+      // the pool goes on (one worker left, or none): a next call gives the same bits again
+      expectSameBits(bytesOf(w.orthogonal([520, 520], { seed: 3 })), bytesOf(one.orthogonal([520, 520], { seed: 3 })));
+      w.close();
+    }, 30_000);
+  }
 });
 
 describe('the projection kernel: any pairs, and a piece made twice, give the same bits', () => {
@@ -143,6 +170,7 @@ describe('the projection kernel: any pairs, and a piece made twice, give the sam
     e.f32(v, j * n).set(q);
     e.f32(v + j * n * 4, B * n).set(g);
     e.f32(W, B * n).fill(Number.NaN); // anything the update forgets to write shows
+    e.f32(C, j * B).fill(Number.NaN); // and any coefficient it forgets to make
     return { v, P: v + j * n * 4, C, W, free: () => [v, C, W].forEach((p) => e.heap.free(p)) };
   }
 
@@ -197,9 +225,9 @@ describe('the projection kernel: any pairs, and a piece made twice, give the sam
     for (const [B, cuts] of [[16, []], [16, [1]], [16, [1, 2, 3, 7]], [16, [4]], [11, [2]], [11, [5]], [1, []], [3, [1]]] as const) {
       const want = inPlace(B);
       const got = cut(B, [...cuts], 1);
-      expect(same(got.coef, want.coef), `B ${B}, pairs cut at ${cuts}`).toBe(true);
-      expect(same(got.panel, want.panel), `B ${B}, pairs cut at ${cuts}`).toBe(true);
-      expect(same(got.untouched, got.before), `B ${B}: the panel itself is untouched`).toBe(true);
+      expectSameBits(got.coef, want.coef, `B ${B}, pairs cut at ${cuts}: coefficients`);
+      expectSameBits(got.panel, want.panel, `B ${B}, pairs cut at ${cuts}: panel`);
+      expectSameBits(got.untouched, got.before, `B ${B}: the panel itself is untouched`);
     }
   });
 
@@ -207,8 +235,8 @@ describe('the projection kernel: any pairs, and a piece made twice, give the sam
     for (const B of [16, 11]) {
       const want = inPlace(B);
       const got = cut(B, [2, 3], 2);
-      expect(same(got.panel, want.panel), `B ${B}`).toBe(true);
-      expect(same(got.coef, want.coef), `B ${B}`).toBe(true);
+      expectSameBits(got.panel, want.panel, `B ${B}`);
+      expectSameBits(got.coef, want.coef, `B ${B}`);
     }
   });
 });

@@ -73,9 +73,6 @@ export interface OutputType {
   readonly convertId: number;
 }
 
-/** Float32 output as the kernel writes it. */
-const F32_OUTPUT: OutputType = { info: DTYPE_INFO.float32, convertId: 0 };
-
 /** The worker's output id of a half type written by the kernel itself (OutputType.convertId). */
 const FUSED_OUTPUT = 3;
 
@@ -288,28 +285,21 @@ export class Engine {
   }
 
   /**
-   * Float32 elements [start, end) of `kernel`'s stream for `key`, written at ptr (wasm memory):
-   * in pieces on the worker pool and this thread where a pool runs and the fill is large, else here.
-   */
-  fillF32(kernel: Kernel, key: Key, ptr: number, start: number, end: number): void {
-    const parallel = this.#parallel(kernel, F32_OUTPUT, key, end - start);
-    if (parallel !== undefined) parallel(ptr, start, end);
-    else for (let s = start; s < end; s += MAX_CALL) kernel(ptr + (s - start) * 4, s, Math.min(MAX_CALL, end - s), key);
-  }
-
-  /**
    * Work of `count` units, [0, count), cut into pieces of `size` units and made in turn by the
    * pool's workers (task kernel `id` of the worker's table, with `params`) and this thread
    * (`local(start, count)`); on this thread alone, in one call, where no pool runs or the work
-   * is one piece. The task must give the same result however its units are cut.
+   * is one piece. The task must give the same result however its units are cut, and a unit made
+   * twice must give the same result as once. A worker that makes no piece for `stallMs` (default
+   * 2 s) is taken for dead (Pool.run): `threads` drops, and a caller whose task writes memory it
+   * will reuse must then give that memory up, since a worker only stalled may still write it.
    */
-  spread(id: number, params: readonly number[], count: number, size: number, local: (start: number, count: number) => void): void {
+  spread(id: number, params: readonly number[], count: number, size: number, local: (start: number, count: number) => void, stallMs?: number): void {
     const pool = this.pool;
     if (pool === undefined || pool.size === 0 || count <= size) {
       if (count > 0) local(0, count);
       return;
     }
-    pool.run({ id, params }, 0, NO_KEY, { dst: 0, start: 0, end: count, bytes: 0, size }, (_dst, s, c) => local(s, c));
+    pool.run({ id, params }, 0, NO_KEY, { dst: 0, start: 0, end: count, bytes: 0, size }, (_dst, s, c) => local(s, c), stallMs);
   }
 
   /** A parallel fill into a caller-owned array: rounds of the pool filling a temporary wasm region, copied out. */

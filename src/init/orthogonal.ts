@@ -1,7 +1,7 @@
 // Orthogonal and delta-orthogonal initialization: a Gaussian matrix from the library's normal
 // stream, orthonormalised in wasm by block Gram-Schmidt with re-orthogonalisation (BCGS2,
 // assembly/orthogonal.ts). docs/orthogonal.md: algorithm, accuracy, measured speed.
-import { COMMON, REMOTE, type Engine, type Kernel } from '../engine/engine.js';
+import { COMMON, MAX_CALL, REMOTE, type Engine, type Kernel } from '../engine/engine.js';
 import type { Key } from '../engine/keys.js';
 import { readLayout, type Layout } from '../fans.js';
 import type { Tensor, TypedArray } from '../tensor.js';
@@ -48,7 +48,9 @@ export function orthogonalInto(e: Engine, fn: string, dst: number, rows: number,
   let scratch = -1;
   try {
     scratch = heap.alloc(core.orthoScratchBytes(k), what);
-    e.fillF32(e.normalKernel(0, 1), key, v, 0, size);
+    // on this thread: a worker taken for dead that still wrote a piece late would write over the
+    // matrix being orthonormalised (a plain fill's late piece writes the values already there)
+    for (let s = 0; s < size; s += MAX_CALL) core.fillNormal(v + s * 4, s, Math.min(MAX_CALL, size - s), key.lo, key.hi, 0, 1, 0, 0, 0);
     orthonormalize(e, v, k, n, scratch);
     if (tall) core.transposeScale(v, dst, k, n, gain);
     else if (gain !== 1) core.scaleInPlace(dst, size, gain);
@@ -59,7 +61,7 @@ export function orthogonalInto(e: Engine, fn: string, dst: number, rows: number,
 }
 
 /**
- * Projections smaller than this (Q rows x row length x panel rows: the multiply-adds of its
+ * Projections smaller than this (earlier rows x row length x panel rows: the multiply-adds of its
  * coefficients) stay on the calling thread: waking the workers costs more than sharing saves.
  */
 export const PARALLEL_PROJECTION = 1 << 21;
@@ -68,9 +70,16 @@ export const PARALLEL_PROJECTION = 1 << 21;
  * Orthonormalises the k rows (length n, k <= n) of the row-major float32 matrix at v in place
  * (BCGS2: assembly/orthogonal.ts has the algorithm, docs/orthogonal.md the reasons), with
  * orthoScratchBytes(k) bytes of scratch. This is the panel loop. Where the worker pool runs, a
- * large projection is shared out by pairs of panel rows: each thread takes a pair (its
- * coefficients against every earlier row, then its update) until none are left. Each pair's
- * values are the same whoever makes it, so the split never changes a bit.
+ * large projection is shared out by pairs of panel rows: the workers and this thread take pieces
+ * of about pairs / (2 · threads) pairs in turn, each making its pairs' coefficients and then
+ * their update. Each pair's values are the same whoever makes it, so the split never changes a bit.
+ *
+ * The shared pieces write only a region of their own (the updated rows W, the coefficients Cw),
+ * never the matrix: W is copied into the panel once every piece is made. A piece made twice (redone
+ * for a worker taken for dead) starts again from the untouched panel. And since a worker taken for
+ * dead may have been only stalled, and may still finish its piece later, a call that loses a worker
+ * gives the region up for good (it is never freed, so no later allocation can be written over),
+ * makes that projection again here, in place, and goes on alone: the same bits.
  * @internal
  */
 export function orthonormalize(e: Engine, v: number, k: number, n: number, scratch: number): void {
@@ -78,29 +87,44 @@ export function orthonormalize(e: Engine, v: number, k: number, n: number, scrat
   const panel = core.orthoPanelRows();
   const C = scratch;
   const NRM = scratch + k * panel * 4;
-  // the pool's updates go to a copy of the panel (W) and leave the panel as it was until every
-  // pair is made, so a pair made twice (redone for a worker taken for dead) gives the same
-  // values; no room for the copy: this thread alone
-  let W = -1;
-  if (e.threads > 1 && k > panel && (k - panel) * n * panel >= PARALLEL_PROJECTION) {
-    try {
-      W = e.heap.alloc(panel * n * 4);
-    } catch {
-      W = -1;
-    }
-  }
+  const startThreads = e.threads;
+  let shared = startThreads > 1;
+  /** The workers' region (W: panel rows of n floats, then Cw: k x panel coefficients), made on the first shared projection. */
+  let region = -1;
+  let abandoned = false;
   const project = (j: number, B: number): void => {
     const P = v + j * n * 4;
     const pairs = Math.ceil(B / 2);
-    if (W < 0 || j * n * B < PARALLEL_PROJECTION) {
+    if (shared && j * n * B >= PARALLEL_PROJECTION && region < 0) {
+      try {
+        region = e.heap.alloc(panel * n * 4 + k * panel * 4, 'orthogonal (the workers\' copy of a panel)');
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        shared = false; // no room for the workers' region: this thread alone
+      }
+    }
+    if (!shared || j * n * B < PARALLEL_PROJECTION) {
       core.orthoProject(v, n, j, B, C, P, 0, pairs);
       return;
     }
-    // pieces of about pairs / (2 · threads) pairs: each piece sweeps the earlier rows twice, so
-    // larger pieces read less (1 pair per piece measured ~10% slower at 2048² on 2 threads than
-    // 4), while two pieces per thread still let one thread take over from a busy one
-    const size = Math.ceil(pairs / (2 * e.threads));
-    e.spread(REMOTE.orthoProject, [v, n, j, B, C, W], pairs, size, (s, c) => core.orthoProject(v, n, j, B, C, W, s, s + c));
+    const W = region;
+    const Cw = region + panel * n * 4;
+    const threads = e.threads;
+    // two pieces per thread: larger pieces read the earlier rows fewer times (each piece sweeps
+    // them twice; pieces of 4 pairs measured 7% faster than 2 at 2048² on 2 threads, 13% faster
+    // than 1), while two per thread still let one thread take over from a busy one
+    const size = Math.ceil(pairs / (2 * threads));
+    // a worker reports progress once per piece: wait for one at least as long as a piece could
+    // take at 0.25 G multiply-adds per second (4·j·n per pair: its dots and its update)
+    const stallMs = Math.max(2000, Math.ceil((4 * size * j * n) / 2.5e5));
+    e.spread(REMOTE.orthoProject, [v, n, j, B, Cw, W], pairs, size, (s, c) => core.orthoProject(v, n, j, B, Cw, W, s, s + c), stallMs);
+    if (e.threads < threads) {
+      // a worker was taken for dead: the region may still be written; the panel is untouched
+      shared = false;
+      abandoned = true;
+      core.orthoProject(v, n, j, B, C, P, 0, pairs);
+      return;
+    }
     e.f32(P, B * n).set(e.f32(W, B * n));
   };
   try {
@@ -113,7 +137,8 @@ export function orthonormalize(e: Engine, v: number, k: number, n: number, scrat
       core.orthoIntra(v, n, j, B, C, NRM, 0);
     }
   } finally {
-    if (W >= 0) e.heap.free(W);
+    // a worker lost in a run that then threw leaves the region as a loss does
+    if (region >= 0 && !abandoned && e.threads === startThreads) e.heap.free(region);
   }
 }
 
