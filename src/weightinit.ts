@@ -34,8 +34,9 @@ export interface LoadOptions {
   /** Default weight layout of every call that reads fans or conv axes ('torch', the default, or 'tf' for tfjs/Keras/JAX kernels). */
   layout?: Layout;
   /**
-   * Worker threads for large fills (default 0): a count, or 'auto' (one per core beyond the
-   * calling thread). Output is bit-identical to one thread. `load()` only; see `threads`.
+   * Worker threads for large fills and orthogonal's large projections (default 0): a count, or
+   * 'auto' (one per core beyond the calling thread). Output is bit-identical to one thread.
+   * `load()` only; see `threads`.
    */
   workers?: number | 'auto';
 }

@@ -29,14 +29,8 @@ if (mem.buffer.byteLength < need) mem.grow(Math.ceil((need - mem.buffer.byteLeng
 const A = base, B = base + N * 4 + 65536;
 const f32 = Math.fround;
 
-// float32 -> half helpers in JS (for clamp bounds as the TS side computes them)
-const HALFMAX = { 1: 65504, 2: 3.3895313892515355e38 };
+// half patterns to numbers (for clamp bounds as the TS side computes them)
 const F16 = 1, BF16 = 2;
-// largest half value <= v (v finite, in range), as a JS number
-function halfBitsRNE(fmt, v) {
-  const b = new Uint32Array(new Float32Array([v]).buffer)[0];
-  return b;
-}
 const fv = new Float32Array(1), uv = new Uint32Array(fv.buffer);
 function bfToF(h) { uv[0] = h << 16; return fv[0]; }
 function hToF(h) { const s = h & 0x8000 ? -1 : 1; const e = (h >> 10) & 31, m = h & 1023; return s * (e === 0 ? m * 2 ** -24 : (1 + m / 1024) * 2 ** (e - 15)); }

@@ -207,7 +207,8 @@ export class Pool {
   /**
    * Makes `fill` on the live workers and the calling thread: the fill is cut into pieces (a
    * block multiple in size, cut at multiples of it in the global index, so every cut is a block
-   * boundary; PIECE says how large), and each participant takes the next piece from a shared
+   * boundary; PIECE says how large; a task with `size` is cut into pieces of that many units
+   * instead), and each participant takes the next piece from a shared
    * counter until none are left; `local(dst, start, count)` makes one on this thread. Then the
    * caller waits for the workers to finish their current piece. A worker that makes no progress
    * for `stallMs` is taken for dead: it leaves the pool, and every piece not marked finished in

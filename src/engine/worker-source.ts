@@ -9,7 +9,7 @@
 //   I[4] progress: bumped after every piece of work, so a caller can tell a slow worker from a dead one
 //   I[5] cancel: set by a caller that gave up on this worker; it stops before its next piece
 //   I[6] the piece it is making (-1 none)   I[7] test hook: ms to sit on each piece taken (-1 forever)
-//   I[8] the fill's generation   I[9] its piece count   I[10] its piece size (elements, a block multiple)
+//   I[8] the fill's generation   I[9] its piece count   I[10] its piece size (elements, a block multiple; a task's units)
 //   bytes 256..: the error message (UTF-8), I[3] its length
 // and on the pool's shared block: S[0] the next piece to take (Atomics.add), S[1 + p] the
 // generation of the last fill whose piece p was finished. Piece p of a fill [start, end) is
