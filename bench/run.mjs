@@ -109,12 +109,14 @@ const tasks = [
   { id: 'wi-trunc2', group: 'truncated', kind: 'wi', name: '**weightinit `truncatedNormal`** ±2σ (PyTorch default a = -2, b = 2)', make: (n) => { let s = 1; return () => wi.truncatedNormal([n], { seed: s++ }).free(); } },
   { id: 'wi-he-trunc', group: 'truncated', kind: 'wi', name: "**weightinit `heNormal`** `distribution: 'truncatedNormal'` ([n/1024, 1024], Keras)", make: (n) => { let s = 1; return () => wi.heNormal([n >> 10, 1024], { seed: s++, distribution: 'truncatedNormal' }).free(); } },
   { id: 'wi-trunc-tail', group: 'truncated', kind: 'wi', name: '**weightinit `truncatedNormal`** [3, 4] (far tail: the float64 inverse CDF, reference)', make: (n) => { let s = 1; return () => wi.truncatedNormal([n], { a: 3, b: 4, seed: s++ }).free(); } },
+  { id: 'tf-trunc', group: 'truncated', kind: 'peer', name: 'tfjs-core `truncatedNormal` (±2σ, cpu backend, new tensor)', make: (n) => () => { const t = tf.truncatedNormal([n]); t.dataSync(); t.dispose(); } },
 ];
 const numpyRows = [
   { id: 'np-uniform', key: 'uniform', group: 'uniform', name: 'numpy `default_rng().random(dtype=float32)` (new array)' },
   { id: 'np-uniform-out', key: 'uniform_out', group: 'uniform', name: 'numpy `random(dtype=float32, out=)` (into array)' },
   { id: 'np-normal', key: 'normal', group: 'normal', name: 'numpy `default_rng().standard_normal(dtype=float32)` (new array)' },
   { id: 'np-normal-out', key: 'normal_out', group: 'normal', name: 'numpy `standard_normal(dtype=float32, out=)` (into array)' },
+  { id: 'np-truncnorm', key: 'truncnorm', group: 'truncated', name: 'scipy `truncnorm.rvs(-2, 2)` (float64, cast to float32, new array)' },
 ];
 
 
@@ -226,18 +228,21 @@ function table(n, group) {
   return lines.join('\n');
 }
 
-/** The truncated-normal rows against `normal` (the tensor row) of the same round. */
+/** The truncated-normal rows against `normal` (the tensor row) of the same round; peers against `truncatedNormal` ±2σ. */
 function truncTable(n) {
   const normal = stat(n, 'wi-normal');
-  const lines = ['| truncated normal | M elem/s | rounds\' range | vs weightinit `normal` (tensor) |', '|---|--:|--:|--:|'];
-  for (const r of tasks.filter((t) => t.group === 'truncated')) {
+  const trunc = stat(n, 'wi-trunc2');
+  const lines = ['| truncated normal | M elem/s | rounds\' range | vs weightinit `normal` (tensor) | weightinit `truncatedNormal` ±2σ is |', '|---|--:|--:|--:|--:|'];
+  for (const r of allRows.filter((t) => t.group === 'truncated')) {
     const s = stat(n, r.id);
     if (!s) {
-      lines.push(`| ${r.name} | — | | _${errors[r.id] ?? 'no result'}_ |`);
+      const why = r.id.startsWith('np-') ? numpyInfo.error ?? numpyInfo.scipy_error ?? 'no result' : errors[r.id] ?? 'no result';
+      lines.push(`| ${r.name} | — | | | _${why}_ |`);
       continue;
     }
     const range = rounds > 1 ? `${fmt(s.lo)}–${fmt(s.hi)}` : '';
-    lines.push(`| ${r.name} | ${fmt(s.mps, s.mps < 100 ? 1 : 0)} | ${range} | ${normal ? `${fmt(s.mps / normal.mps, 2)}×` : ''} |`);
+    const vs = r.kind === 'peer' && trunc ? ratio(trunc.mps / s.mps) : '';
+    lines.push(`| ${r.name} | ${fmt(s.mps, s.mps < 100 ? 1 : 0)} | ${range} | ${normal ? `${fmt(s.mps / normal.mps, 2)}×` : ''} | ${vs} |`);
   }
   return lines.join('\n');
 }
@@ -275,7 +280,7 @@ const moreTargets = [
 const versions = [
   ['weightinit', `${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version} (commit ${git(['rev-parse', '--short', 'HEAD'])})`],
   ['node', process.version],
-  ['python3 / numpy', numpyInfo.error ? numpyInfo.error : `${numpyInfo.python} / ${numpyInfo.numpy} (OPENBLAS_NUM_THREADS=1)`],
+  ['python3 / numpy / scipy', numpyInfo.error ? numpyInfo.error : `${numpyInfo.python} / ${numpyInfo.numpy} / ${numpyInfo.scipy ?? numpyInfo.scipy_error} (OPENBLAS_NUM_THREADS=1)`],
   ...['tinybench', 'pure-rand', '@stdlib/random-array-normal', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu'].map((p) => [p, pkgVersion(p)]),
 ];
 
