@@ -91,41 +91,41 @@ export function orthonormalize(e: Engine, v: number, k: number, n: number, scrat
   let shared = startThreads > 1;
   /** The workers' region (W: panel rows of n floats, then Cw: k x panel coefficients), made on the first shared projection. */
   let region = -1;
-  let abandoned = false;
-  const project = (j: number, B: number): void => {
-    const P = v + j * n * 4;
-    const pairs = Math.ceil(B / 2);
-    if (shared && j * n * B >= PARALLEL_PROJECTION && region < 0) {
+  /** Makes a projection with the pool; false where this thread must make it instead (no room for the region, or a worker lost). */
+  const share = (j: number, B: number, P: number, pairs: number): boolean => {
+    if (region < 0) {
       try {
         region = e.heap.alloc(panel * n * 4 + k * panel * 4, 'orthogonal (the workers\' copy of a panel)');
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
         shared = false; // no room for the workers' region: this thread alone
+        return false;
       }
-    }
-    if (!shared || j * n * B < PARALLEL_PROJECTION) {
-      core.orthoProject(v, n, j, B, C, P, 0, pairs);
-      return;
     }
     const W = region;
     const Cw = region + panel * n * 4;
-    const threads = e.threads;
     // two pieces per thread: larger pieces read the earlier rows fewer times (each piece sweeps
     // them twice; pieces of 4 pairs measured 7% faster than 2 at 2048² on 2 threads, 13% faster
     // than 1), while two per thread still let one thread take over from a busy one
-    const size = Math.ceil(pairs / (2 * threads));
+    const size = Math.ceil(pairs / (2 * startThreads));
     // a worker reports progress once per piece: wait for one at least as long as a piece could
     // take at 0.25 G multiply-adds per second (4·j·n per pair: its dots and its update)
     const stallMs = Math.max(2000, Math.ceil((4 * size * j * n) / 2.5e5));
     e.spread(REMOTE.orthoProject, [v, n, j, B, Cw, W], pairs, size, (s, c) => core.orthoProject(v, n, j, B, Cw, W, s, s + c), stallMs);
-    if (e.threads < threads) {
-      // a worker was taken for dead: the region may still be written; the panel is untouched
+    if (e.threads < startThreads) {
+      // a worker was taken for dead: the region may still be written (it is never freed); the
+      // panel is untouched, so this thread makes the projection again, and the rest alone
       shared = false;
-      abandoned = true;
-      core.orthoProject(v, n, j, B, C, P, 0, pairs);
-      return;
+      return false;
     }
     e.f32(P, B * n).set(e.f32(W, B * n));
+    return true;
+  };
+  const project = (j: number, B: number): void => {
+    const P = v + j * n * 4;
+    const pairs = Math.ceil(B / 2);
+    if (shared && j * n * B >= PARALLEL_PROJECTION && share(j, B, P, pairs)) return;
+    core.orthoProject(v, n, j, B, C, P, 0, pairs);
   };
   try {
     for (let j = 0; j < k; j += panel) {
@@ -137,8 +137,8 @@ export function orthonormalize(e: Engine, v: number, k: number, n: number, scrat
       core.orthoIntra(v, n, j, B, C, NRM, 0);
     }
   } finally {
-    // a worker lost in a run that then threw leaves the region as a loss does
-    if (region >= 0 && !abandoned && e.threads === startThreads) e.heap.free(region);
+    // a worker lost (in a run that returned or threw) leaves the region for good
+    if (region >= 0 && e.threads === startThreads) e.heap.free(region);
   }
 }
 
