@@ -39,7 +39,7 @@ export function splitmix64At(keyLo: u32, keyHi: u32, n: f64): u64 {
 export const RNG_SCRATCH_BYTES: i32 = 128 + BLOCK * 4 * 2;
 // Seed area: word w (0..3) of lane j (0..7) at index w*8 + j, so each v128 load is one
 // state word of four lanes.
-let SEED: usize = memory.data(128, 64);
+export let SEED: usize = memory.data(128, 64);
 /** Scratch for partial blocks (first/last block of a range): one block of 32-bit words. */
 export let SCRATCH: usize = memory.data(BLOCK * 4, 64);
 /** A second block-sized scratch for kernels that transform a block of words. */
@@ -54,7 +54,7 @@ export function setRngScratch(base: usize): void {
 
 /** Writes the 32 seed words of block `block` of key (keyLo, keyHi) into SEED. */
 // @ts-ignore: decorator
-@inline function seedBlock(keyLo: u32, keyHi: u32, block: u64): void {
+@inline export function seedBlock(keyLo: u32, keyHi: u32, block: u64): void {
   const key = (<u64>keyHi << 32) | <u64>keyLo;
   let z = key + block * 16 * GAMMA;
   for (let j = 0; j < 8; j++) {
@@ -71,7 +71,7 @@ export function setRngScratch(base: usize): void {
 
 /** The largest float32 below x (x finite). */
 // @ts-ignore: decorator
-@inline function nextDown(x: f32): f32 {
+@inline export function nextDown(x: f32): f32 {
   const bits = reinterpret<u32>(x);
   if (x > 0) return reinterpret<f32>(bits - 1);
   if (x == 0) return reinterpret<f32>(<u32>0x80000001); // -1.4e-45, the negative subnormal next to 0
@@ -79,7 +79,7 @@ export function setRngScratch(base: usize): void {
 }
 
 // @ts-ignore: decorator
-@inline function rotl(x: v128, k: i32): v128 {
+@inline export function rotl(x: v128, k: i32): v128 {
   return v128.or(i32x4.shl(x, k), i32x4.shr_u(x, 32 - k));
 }
 

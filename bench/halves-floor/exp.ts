@@ -5,47 +5,8 @@
 import { storeHalves, halfClampBound, FORMAT_F16, FORMAT_BF16 } from '../../assembly/convert';
 export { fillUniform, fillNormal, heapBase } from '../../assembly/rng';
 
-const BLOCK: i32 = 1024;
-const STEPS: i32 = BLOCK >> 3;
-const GAMMA: u64 = 0x9e3779b97f4a7c15;
-const MIX1: u64 = 0xbf58476d1ce4e5b9;
-const MIX2: u64 = 0x94d049bb133111eb;
-
-// @ts-ignore: decorator
-@inline function mix64(z: u64): u64 {
-  z = (z ^ (z >> 30)) * MIX1;
-  z = (z ^ (z >> 27)) * MIX2;
-  return z ^ (z >> 31);
-}
-let SEED: usize = memory.data(128, 64);
-let SCRATCH: usize = memory.data(BLOCK * 4, 64);
-
-// @ts-ignore: decorator
-@inline function seedBlock(keyLo: u32, keyHi: u32, block: u64): void {
-  const key = (<u64>keyHi << 32) | <u64>keyLo;
-  let z = key + block * 16 * GAMMA;
-  for (let j = 0; j < 8; j++) {
-    z += GAMMA;
-    const o0 = mix64(z);
-    z += GAMMA;
-    const o1 = mix64(z);
-    store<u32>(SEED + ((0 * 8 + j) << 2), <u32>o0);
-    store<u32>(SEED + ((1 * 8 + j) << 2), <u32>(o0 >> 32));
-    store<u32>(SEED + ((2 * 8 + j) << 2), <u32>o1);
-    store<u32>(SEED + ((3 * 8 + j) << 2), <u32>(o1 >> 32));
-  }
-}
-// @ts-ignore: decorator
-@inline function nextDown(x: f32): f32 {
-  const bits = reinterpret<u32>(x);
-  if (x > 0) return reinterpret<f32>(bits - 1);
-  if (x == 0) return reinterpret<f32>(<u32>0x80000001);
-  return reinterpret<f32>(bits + 1);
-}
-// @ts-ignore: decorator
-@inline function rotl(x: v128, k: i32): v128 {
-  return v128.or(i32x4.shl(x, k), i32x4.shr_u(x, 32 - k));
-}
+// the library's generator pieces (assembly/rng.ts): block seeding, state rotation, the float below high
+import { BLOCK, STEPS, SEED, SCRATCH, nextDown, rotl, seedBlock } from '../../assembly/rng';
 
 const MODE_UNIFORM: i32 = 1;
 const MODE_NORMAL: i32 = 2;
